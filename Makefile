@@ -1,0 +1,86 @@
+# Read Receipts — every task starts here. See README.md.
+SHELL := /bin/bash
+GO ?= go
+# Override to build fewer platforms while developing: make dist PLATFORMS=linux-amd64
+PLATFORMS ?= linux-amd64 linux-arm64 darwin-amd64 darwin-arm64 windows-amd64.exe
+EXECUTABLES := $(addprefix server/dist/plugin-,$(PLATFORMS))
+SERVER_SOURCES := $(shell find server -name '*.go' -not -name '*_test.go') go.mod go.sum plugin.json
+WEBAPP_SOURCES := $(shell find webapp/src -type f 2>/dev/null) webapp/package.json webapp/vite.config.ts
+ID := $(shell $(GO) run ./build/manifest id 2>/dev/null)
+VERSION := $(shell $(GO) run ./build/manifest version 2>/dev/null)
+BUNDLE := dist/$(ID)-$(VERSION).tar.gz
+export MM_SITE_URL ?= http://127.0.0.1:8065
+STATICCHECK_VERSION := v0.8.2
+GOBIN_LOCAL := $(CURDIR)/.cache/gobin
+
+.PHONY: all manifest server webapp dist run stop test test-go test-webapp test-integration test-e2e check lint-go server-up clean
+
+all: dist
+
+manifest:
+	@$(GO) run ./build/manifest apply
+
+## server: the plugin's server executables for every platform in plugin.json
+server: manifest $(EXECUTABLES)
+
+# The stem is os-arch, with .exe for Windows.
+server/dist/plugin-%: $(SERVER_SOURCES)
+	@mkdir -p server/dist
+	GOOS=$(word 1,$(subst -, ,$*)) GOARCH=$(word 2,$(subst -, ,$(basename $*))) CGO_ENABLED=0 \
+		$(GO) build -trimpath -o $@ ./server
+
+webapp/node_modules: webapp/package-lock.json
+	cd webapp && npm ci --no-audit --no-fund
+	@touch $@
+
+## webapp: the production bundle webapp/dist/main.js
+webapp: manifest webapp/node_modules webapp/dist/main.js
+webapp/dist/main.js: $(WEBAPP_SOURCES)
+	cd webapp && npm run build
+
+## dist: the bundle that Mattermost accepts as an upload
+dist: server webapp
+	@build/bundle.sh
+
+## server-up: a local Mattermost with PostgreSQL (built once, reused)
+server-up:
+	@build/server.sh start
+
+## run: everything a person needs to try the plugin locally
+run: dist server-up
+	@cd test/integration && $(GO) run ./cmd/demo --bundle ../../$(BUNDLE)
+
+stop:
+	@build/server.sh stop
+
+## test: every test
+test: test-go test-webapp test-integration test-e2e
+
+test-go: manifest
+	$(GO) test -race -count=1 ./...
+
+test-webapp: manifest webapp/node_modules
+	cd webapp && npm test
+
+test-integration: dist server-up
+	cd test/integration && PLUGIN_BUNDLE=$(CURDIR)/$(BUNDLE) $(GO) test -count=1 -timeout 20m ./...
+
+test-e2e: dist server-up
+	@cd test/integration && $(GO) run ./cmd/demo --bundle ../../$(BUNDLE) --quiet --env-file $(CURDIR)/.cache/demo.env
+	source .cache/demo.env && cd webapp && npm run e2e
+
+## check: static checks
+check: manifest webapp/node_modules lint-go
+	$(GO) vet ./...
+	cd test/integration && $(GO) vet ./...
+	cd webapp && npm run typecheck && npm run lint
+
+lint-go: $(GOBIN_LOCAL)/staticcheck
+	$(GOBIN_LOCAL)/staticcheck ./...
+	cd test/integration && $(GOBIN_LOCAL)/staticcheck ./...
+
+$(GOBIN_LOCAL)/staticcheck:
+	GOBIN=$(GOBIN_LOCAL) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+clean:
+	rm -rf dist server/dist webapp/dist

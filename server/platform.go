@@ -1,0 +1,180 @@
+package main
+
+import (
+	"net/http"
+
+	"github.com/mattermost/mattermost/server/public/model"
+	"github.com/mattermost/mattermost/server/public/plugin"
+	"github.com/pkg/errors"
+
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/receipts"
+)
+
+// memberPageSize is the page size used to list a channel's members.
+const memberPageSize = 200
+
+// platform adapts the Mattermost plugin API to receipts.Platform.
+type platform struct {
+	api plugin.API
+}
+
+var _ receipts.Platform = platform{}
+
+func newPlatform(api plugin.API) platform { return platform{api: api} }
+
+// notFound turns a 404 from Mattermost into the domain's ErrNotFound.
+func notFound(appErr *model.AppError, what string) error {
+	if appErr.StatusCode == http.StatusNotFound {
+		return receipts.ErrNotFound
+	}
+	return errors.Wrapf(appErr, "failed to get %s", what)
+}
+
+func (p platform) Post(postID string) (*receipts.Post, error) {
+	post, appErr := p.api.GetPost(postID)
+	if appErr != nil {
+		return nil, notFound(appErr, "post")
+	}
+	if post.DeleteAt != 0 {
+		return nil, receipts.ErrNotFound
+	}
+	out := toPost(post)
+	return &out, nil
+}
+
+// toPost keeps what the domain needs of a post.
+func toPost(post *model.Post) receipts.Post {
+	out := receipts.Post{
+		ID:        post.Id,
+		ChannelID: post.ChannelId,
+		UserID:    post.UserId,
+		RootID:    post.RootId,
+		CreateAt:  post.CreateAt,
+		Type:      post.Type,
+	}
+	props := post.GetProps()
+	switch v := props["from_webhook"].(type) {
+	case string:
+		out.FromWebhook = v == "true"
+	case bool:
+		out.FromWebhook = v
+	}
+	switch v := props["read_receipt"].(type) {
+	case bool:
+		out.ReadReceipt = &v
+	case string:
+		b := v == "true"
+		out.ReadReceipt = &b
+	}
+	return out
+}
+
+func (p platform) Channel(channelID string) (*receipts.Channel, error) {
+	ch, appErr := p.api.GetChannel(channelID)
+	if appErr != nil {
+		return nil, notFound(appErr, "channel")
+	}
+	if ch.DeleteAt != 0 {
+		return nil, receipts.ErrNotFound
+	}
+	return &receipts.Channel{ID: ch.Id, Type: string(ch.Type)}, nil
+}
+
+func (p platform) CanReadChannel(userID, channelID string) bool {
+	return p.api.HasPermissionToChannel(userID, channelID, model.PermissionReadChannelContent)
+}
+
+// CanManageChannel uses the permission to manage channel roles: channel,
+// team and system admins hold it, plain members do not, even where they may
+// edit the channel's properties.
+func (p platform) CanManageChannel(userID, channelID string) bool {
+	return p.api.HasPermissionToChannel(userID, channelID, model.PermissionManageChannelRoles)
+}
+
+func (p platform) IsMember(userID, channelID string) (bool, error) {
+	_, appErr := p.api.GetChannelMember(channelID, userID)
+	if appErr == nil {
+		return true, nil
+	}
+	if appErr.StatusCode == http.StatusNotFound {
+		return false, nil
+	}
+	return false, errors.Wrap(appErr, "failed to get channel member")
+}
+
+func (p platform) Members(channelID string) ([]receipts.Member, error) {
+	var out []receipts.Member
+	for page := 0; ; page++ {
+		users, appErr := p.api.GetUsersInChannel(channelID, model.ChannelSortByUsername, page, memberPageSize)
+		if appErr != nil {
+			return nil, errors.Wrap(appErr, "failed to list users in channel")
+		}
+		for _, u := range users {
+			out = append(out, receipts.Member{UserID: u.Id, Username: u.Username, IsBot: u.IsBot, Active: u.DeleteAt == 0})
+		}
+		if len(users) < memberPageSize {
+			return out, nil
+		}
+	}
+}
+
+func (p platform) MemberCount(channelID string) (int, error) {
+	stats, appErr := p.api.GetChannelStats(channelID)
+	if appErr != nil {
+		return 0, errors.Wrap(appErr, "failed to get channel stats")
+	}
+	return int(stats.MemberCount), nil
+}
+
+func (p platform) Views(channelID string, page, perPage int) ([]receipts.View, error) {
+	members, appErr := p.api.GetChannelMembers(channelID, page, perPage)
+	if appErr != nil {
+		return nil, errors.Wrap(appErr, "failed to list channel members")
+	}
+	out := make([]receipts.View, 0, len(members))
+	for _, m := range members {
+		out = append(out, receipts.View{UserID: m.UserId, LastViewedAt: m.LastViewedAt})
+	}
+	return out, nil
+}
+
+func (p platform) Users(ids []string) ([]receipts.User, error) {
+	users, appErr := p.api.GetUsersByIds(ids)
+	if appErr != nil {
+		return nil, errors.Wrap(appErr, "failed to get users")
+	}
+	out := make([]receipts.User, 0, len(users))
+	for _, u := range users {
+		out = append(out, receipts.User{ID: u.Id, Username: u.Username})
+	}
+	return out, nil
+}
+
+func (p platform) Thread(rootID string) ([]receipts.Post, error) {
+	list, appErr := p.api.GetPostThread(rootID)
+	if appErr != nil {
+		return nil, notFound(appErr, "thread")
+	}
+	out := make([]receipts.Post, 0, len(list.Posts))
+	for _, post := range list.Posts {
+		out = append(out, toPost(post))
+	}
+	return out, nil
+}
+
+// publisher sends websocket events through the plugin API.
+type publisher struct {
+	api plugin.API
+}
+
+func (p publisher) ToUser(event string, payload map[string]any, userID string) {
+	p.api.PublishWebSocketEvent(event, payload, &model.WebsocketBroadcast{UserId: userID})
+}
+
+func (p publisher) ToChannel(event string, payload map[string]any, channelID string) {
+	p.api.PublishWebSocketEvent(event, payload, &model.WebsocketBroadcast{ChannelId: channelID})
+}
+
+func (p publisher) ToAll(event string, payload map[string]any) {
+	p.api.PublishWebSocketEvent(event, payload, &model.WebsocketBroadcast{})
+}

@@ -1,0 +1,158 @@
+package main
+
+import (
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/mattermost/mattermost/server/public/model"
+	"github.com/mattermost/mattermost/server/public/plugin"
+	"github.com/mattermost/mattermost/server/public/pluginapi"
+	"github.com/mattermost/mattermost/server/public/pluginapi/cluster"
+	"github.com/pkg/errors"
+
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/api"
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/command"
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/config"
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/receipts"
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/store"
+)
+
+// Intervals of the cluster-wide jobs.
+const (
+	viewPollInterval  = 5 * time.Second
+	retentionInterval = 24 * time.Hour
+)
+
+// Plugin is the server side of Read Receipts. Its hooks only delegate.
+type Plugin struct {
+	plugin.MattermostPlugin
+
+	client   *pluginapi.Client
+	config   *config.Holder
+	service  *receipts.Service
+	http     http.Handler
+	commands *command.Handler
+	jobs     []*cluster.Job
+
+	// activated guards config events: none is sent for the initial load.
+	mu        sync.Mutex
+	activated bool
+}
+
+// OnActivate wires the plugin together and starts its jobs.
+func (p *Plugin) OnActivate() error {
+	p.client = pluginapi.NewClient(p.API, p.Driver)
+	if p.config == nil {
+		p.config = config.NewHolder()
+		if err := p.loadConfig(); err != nil {
+			return err
+		}
+	}
+	st := store.New(store.NewPluginKV(p.API))
+	secret, err := st.CursorSecret()
+	if err != nil {
+		return errors.Wrap(err, "failed to load cursor secret")
+	}
+	p.service = receipts.New(receipts.Deps{
+		Store:     st,
+		Platform:  newPlatform(p.API),
+		Publisher: publisher{api: p.API},
+		Logger:    &p.client.Log,
+		Config:    p.config.Get,
+		Secret:    secret,
+	})
+	p.http = api.NewHandler(p.service, p.config.Get, &p.client.Log)
+	p.commands = command.New(p.service, p.config.Get)
+	if err := p.API.RegisterCommand(command.Definition()); err != nil {
+		return errors.Wrap(err, "failed to register /receipts")
+	}
+	if err := p.startJobs(); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	p.activated = true
+	p.mu.Unlock()
+	return nil
+}
+
+func (p *Plugin) startJobs() error {
+	views, err := cluster.Schedule(p.API, "views", cluster.MakeWaitForInterval(viewPollInterval), p.pollViews)
+	if err != nil {
+		return errors.Wrap(err, "failed to schedule view polling")
+	}
+	retention, err := cluster.Schedule(p.API, "retention", cluster.MakeWaitForInterval(retentionInterval), p.runRetention)
+	if err != nil {
+		return errors.Wrap(err, "failed to schedule retention")
+	}
+	p.jobs = []*cluster.Job{views, retention}
+	return nil
+}
+
+// OnDeactivate stops the jobs and pending events.
+func (p *Plugin) OnDeactivate() error {
+	for _, j := range p.jobs {
+		_ = j.Close()
+	}
+	if p.service != nil {
+		p.service.Close()
+	}
+	return nil
+}
+
+// ServeHTTP serves /plugins/readreceipts/*.
+func (p *Plugin) ServeHTTP(_ *plugin.Context, w http.ResponseWriter, r *http.Request) {
+	p.http.ServeHTTP(w, r)
+}
+
+// ExecuteCommand runs /receipts.
+func (p *Plugin) ExecuteCommand(_ *plugin.Context, args *model.CommandArgs) (*model.CommandResponse, *model.AppError) {
+	return p.commands.Execute(args), nil
+}
+
+// MessageHasBeenPosted tracks posts that ask for receipts and records what
+// their author has read.
+func (p *Plugin) MessageHasBeenPosted(_ *plugin.Context, post *model.Post) {
+	p.service.PostCreated(toPost(post))
+}
+
+// MessageHasBeenDeleted deletes the post's receipts.
+func (p *Plugin) MessageHasBeenDeleted(_ *plugin.Context, post *model.Post) {
+	p.service.PostDeleted(post.Id)
+}
+
+// ReactionHasBeenAdded records that the reacting user read the post.
+func (p *Plugin) ReactionHasBeenAdded(_ *plugin.Context, reaction *model.Reaction) {
+	p.service.ReactionAdded(reaction.UserId, reaction.PostId)
+}
+
+// UserHasJoinedChannel refreshes the channel's member list.
+func (p *Plugin) UserHasJoinedChannel(_ *plugin.Context, m *model.ChannelMember, _ *model.User) {
+	p.service.MembershipChanged(m.ChannelId)
+}
+
+// UserHasLeftChannel refreshes the channel's member list: the user no
+// longer counts as unread.
+func (p *Plugin) UserHasLeftChannel(_ *plugin.Context, m *model.ChannelMember, _ *model.User) {
+	p.service.MembershipChanged(m.ChannelId)
+}
+
+// UserHasBeenDeactivated refreshes member lists: the user no longer counts as unread.
+func (p *Plugin) UserHasBeenDeactivated(_ *plugin.Context, _ *model.User) {
+	p.service.UserDeactivated()
+}
+
+func (p *Plugin) pollViews() {
+	if _, err := p.service.PollViews(); err != nil {
+		p.client.Log.Warn("failed to poll channel views", "err", err.Error())
+	}
+}
+
+func (p *Plugin) runRetention() {
+	rep, err := p.service.RunRetention()
+	if err != nil {
+		p.client.Log.Error("retention failed", "err", err.Error())
+		return
+	}
+	p.client.Log.Info("retention finished", "posts", rep.Posts, "snapshots", rep.Snapshots, "index_chunks", rep.IndexChunks)
+}

@@ -1,0 +1,164 @@
+package receipts
+
+// The domain's view of the world: small interfaces, implemented by the store
+// package (KV) and by the plugin's adapter to the Mattermost API.
+
+// PostStore keeps tracked posts and their reads.
+type PostStore interface {
+	// Post returns the record, or nil when the post is not tracked.
+	Post(postID string) (*PostRecord, error)
+	// InsertPost stores a new record; false when one already exists.
+	InsertPost(postID string, rec *PostRecord) (bool, error)
+	// UpdatePost applies fn to the current record with compare-and-set,
+	// re-reading and re-applying fn on conflict. fn returning ErrNoChange
+	// stops without writing. A missing record gives ErrNotFound.
+	UpdatePost(postID string, fn func(rec *PostRecord) error) (*PostRecord, error)
+	// DeletePost removes the record and its chunks.
+	DeletePost(postID string) error
+	// ReadChunk returns chunk k of a post's reads.
+	ReadChunk(postID string, k int) ([]ReadEntry, error)
+	// WriteChunk stores chunk k; writing the same chunk twice is harmless.
+	WriteChunk(postID string, k int, entries []ReadEntry) error
+}
+
+// SnapshotStore keeps shared recipient snapshots.
+type SnapshotStore interface {
+	Snapshot(id string) (*Snapshot, error)
+	// SaveSnapshot stores the snapshot if absent, or refreshes its LastUsed.
+	SaveSnapshot(id string, s *Snapshot) error
+}
+
+// ChannelStore keeps per-channel state.
+type ChannelStore interface {
+	ChannelIndex(channelID string) (*ChannelIndex, error)
+	UpdateChannelIndex(channelID string, fn func(idx *ChannelIndex) error) error
+	IndexChunk(channelID string, k int) ([]IndexEntry, error)
+	WriteIndexChunk(channelID string, k int, entries []IndexEntry) error
+	ChannelSetting(channelID string) (*ChannelSetting, error)
+	SaveChannelSetting(channelID string, s *ChannelSetting) error
+	Watermark(channelID, userID string) (int64, error)
+	// RaiseWatermark moves the watermark forward to until, never back.
+	RaiseWatermark(channelID, userID string, until int64) error
+}
+
+// PrivacyStore keeps the users who stopped sending receipts.
+type PrivacyStore interface {
+	OptOuts() (*OptOuts, error)
+	UpdateOptOuts(fn func(o *OptOuts) error) error
+}
+
+// Store is everything the domain keeps.
+type Store interface {
+	PostStore
+	SnapshotStore
+	ChannelStore
+	PrivacyStore
+	WatchStore
+	LifecycleStore
+}
+
+// Post is what the domain needs of a Mattermost post.
+type Post struct {
+	ID          string
+	ChannelID   string
+	UserID      string
+	RootID      string
+	CreateAt    int64
+	Type        string
+	FromWebhook bool
+	// ReadReceipt is the post's read_receipt prop, nil when absent.
+	ReadReceipt *bool
+}
+
+// Channel is what the domain needs of a Mattermost channel.
+type Channel struct {
+	ID   string
+	Type string
+}
+
+// Member is a user in a channel.
+type Member struct {
+	UserID   string
+	Username string
+	IsBot    bool
+	Active   bool
+}
+
+// View is when a member last viewed a channel.
+type View struct {
+	UserID       string
+	LastViewedAt int64
+}
+
+// User is what reader lists show of a user.
+type User struct {
+	ID       string
+	Username string
+}
+
+// Platform is what the domain needs of Mattermost.
+type Platform interface {
+	// Post returns a post, or ErrNotFound when it does not exist or is deleted.
+	Post(postID string) (*Post, error)
+	// Channel returns a channel, or ErrNotFound.
+	Channel(channelID string) (*Channel, error)
+	// CanReadChannel reports whether the user may read the channel's posts.
+	CanReadChannel(userID, channelID string) bool
+	// CanManageChannel reports whether the user may manage the channel's roles
+	// (channel, team and system admins).
+	CanManageChannel(userID, channelID string) bool
+	// IsMember reports whether the user is a member of the channel.
+	IsMember(userID, channelID string) (bool, error)
+	// Members lists the channel's members, bots and deactivated users included.
+	Members(channelID string) ([]Member, error)
+	// MemberCount is the channel's member count as Mattermost shows it.
+	MemberCount(channelID string) (int, error)
+	// Views pages through the channel's memberships (page from 0).
+	Views(channelID string, page, perPage int) ([]View, error)
+	// Users returns the users that exist among ids.
+	Users(ids []string) ([]User, error)
+	// Thread returns the posts of a thread, root included.
+	Thread(rootID string) ([]Post, error)
+}
+
+// Publisher sends websocket events.
+type Publisher interface {
+	ToUser(event string, payload map[string]any, userID string)
+	ToChannel(event string, payload map[string]any, channelID string)
+	ToAll(event string, payload map[string]any)
+}
+
+// Logger is a structured logger.
+type Logger interface {
+	Debug(msg string, keyValuePairs ...any)
+	Info(msg string, keyValuePairs ...any)
+	Warn(msg string, keyValuePairs ...any)
+	Error(msg string, keyValuePairs ...any)
+}
+
+// WatchStore keeps the channels whose views are polled.
+type WatchStore interface {
+	// Watch records that the channel had a tracked post at time at, and
+	// forgets channels whose last one is before dropBefore.
+	Watch(channelID string, at, dropBefore int64) error
+	// Watched lists channels with a tracked post at or after since.
+	Watched(since int64) ([]string, error)
+}
+
+// Kinds of stored records that retention walks over.
+const (
+	RecordPost         = "post"
+	RecordSnapshot     = "snapshot"
+	RecordChannelIndex = "channel_index"
+)
+
+// LifecycleStore lets retention walk over and delete old data.
+type LifecycleStore interface {
+	// Scan calls fn with the kind and id of every post, snapshot and channel index.
+	Scan(fn func(kind, id string) error) error
+	// DeleteIndexChunk removes chunk k of a channel's index.
+	DeleteIndexChunk(channelID string, k int) error
+	// DeleteSnapshotIfUnused removes a snapshot last used before the given
+	// time, atomically, so that a snapshot reused meanwhile survives.
+	DeleteSnapshotIfUnused(id string, before int64) (bool, error)
+}

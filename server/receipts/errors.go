@@ -1,0 +1,56 @@
+package receipts
+
+import (
+	"github.com/pkg/errors"
+)
+
+// Kind classifies an Error for the HTTP layer, which maps it to a status.
+type Kind int
+
+// The kinds of client-facing errors.
+const (
+	KindInvalid Kind = iota + 1
+	KindNotFound
+	KindForbidden
+	KindTooLarge
+	KindUnauthorized
+)
+
+// Error is an error whose message and id are safe to show to the caller.
+// Anything that is not an *Error is internal and its text stays in the log.
+type Error struct {
+	Kind    Kind
+	ID      string
+	Message string
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Sentinel errors of the domain. Compare with errors.Cause or AsError.
+var (
+	ErrNotFound      = &Error{KindNotFound, "not_found", "not found"}
+	ErrNoPermission  = &Error{KindForbidden, "no_permission", "you may not do that"}
+	ErrHidden        = &Error{KindForbidden, "hidden_by_privacy", "receipts are hidden because you stopped sending read receipts"}
+	ErrPolicyLocked  = &Error{KindForbidden, "policy_always_on", "your administrator requires read receipts for everyone"}
+	ErrUnauthorized  = &Error{KindUnauthorized, "unauthorized", "a signed-in session is required"}
+	ErrBodyTooLarge  = &Error{KindTooLarge, "too_large", "the request body is larger than 1 MB"}
+	ErrTooManyPosts  = &Error{KindInvalid, "too_many_posts", "at most 200 post ids per request"}
+	ErrInvalidCursor = &Error{KindInvalid, "invalid_cursor", "the cursor is not valid for this post and filter"}
+)
+
+// Invalid returns a bad-input error with a stable id and a message for the caller.
+func Invalid(id, message string) error {
+	return &Error{Kind: KindInvalid, ID: id, Message: message}
+}
+
+// AsError returns the client-facing error inside err, if there is one.
+func AsError(err error) (*Error, bool) {
+	var e *Error
+	if errors.As(err, &e) {
+		return e, true
+	}
+	return nil, false
+}
+
+// ErrNoChange, returned by an update function, stops the update without a write.
+var ErrNoChange = errors.New("no change")

@@ -1,0 +1,302 @@
+package receipts
+
+import (
+	"github.com/mattermost/mattermost/server/public/model"
+	"github.com/pkg/errors"
+)
+
+// indexMarginMillis widens conversation-level walks below the watermark: a
+// post may be indexed a moment after a later view was applied.
+const indexMarginMillis = 10_000
+
+// errSkip carries a skip reason out of a record update.
+type errSkip struct{ reason string }
+
+func (e errSkip) Error() string { return e.reason }
+
+// RecordReads answers POST /reads for the caller.
+func (s *Service) RecordReads(userID string, postIDs []string) (ReadResult, error) {
+	res := ReadResult{Recorded: []string{}, Skipped: []Skipped{}}
+	cfg := s.config()
+	sends, err := s.sends(userID, cfg)
+	if err != nil {
+		return res, err
+	}
+	access := newAccessCache(s.mm, userID)
+	now := s.nowMillis()
+	var firstErr error
+	for _, id := range unique(postIDs) {
+		reason, err := s.readOne(access, userID, id, now, sends)
+		switch {
+		case err != nil:
+			s.log.Warn("failed to record read", "post_id", id, "user_id", userID, "err", err.Error())
+			res.Failed = append(res.Failed, id)
+			if firstErr == nil {
+				firstErr = err
+			}
+		case reason != "":
+			res.Skipped = append(res.Skipped, Skipped{PostID: id, Reason: reason})
+		default:
+			res.Recorded = append(res.Recorded, id)
+		}
+	}
+	return res, firstErr
+}
+
+// readOne checks one post of a batch and records the read.
+func (s *Service) readOne(access *accessCache, userID, postID string, at int64, sends bool) (string, error) {
+	rec, reason, err := s.visibleRecord(access, postID)
+	if err != nil || reason != "" {
+		return reason, err
+	}
+	if rec.AuthorID == userID {
+		return ReasonOwnPost, nil
+	}
+	if !sends {
+		return ReasonDisabled, nil
+	}
+	return s.recordRead(postID, rec, userID, at)
+}
+
+// visibleRecord loads a tracked post the caller may see, or says why not.
+func (s *Service) visibleRecord(access *accessCache, postID string) (*PostRecord, string, error) {
+	if !model.IsValidId(postID) {
+		return nil, ReasonNotFound, nil
+	}
+	rec, err := s.store.Post(postID)
+	if err != nil {
+		return nil, "", errors.Wrap(err, "failed to load tracked post")
+	}
+	if rec != nil {
+		if !access.canRead(rec.ChannelID) {
+			return nil, ReasonNotFound, nil
+		}
+		return rec, "", nil
+	}
+	p, err := s.mm.Post(postID)
+	if errors.Is(err, ErrNotFound) {
+		return nil, ReasonNotFound, nil
+	}
+	if err != nil {
+		return nil, "", errors.Wrap(err, "failed to get post")
+	}
+	if !access.canRead(p.ChannelID) {
+		return nil, ReasonNotFound, nil
+	}
+	return nil, ReasonNotTracked, nil
+}
+
+// recordRead adds userID to the post's readers with one compare-and-set,
+// so a read is never lost or counted twice. rec is a recent copy used to
+// answer cheaply when nothing needs writing.
+func (s *Service) recordRead(postID string, rec *PostRecord, userID string, at int64) (string, error) {
+	snap, err := s.snapshot(rec.Snapshot)
+	if err != nil {
+		return "", err
+	}
+	i := recipientIndex(snap, userID)
+	if i < 0 || userID == rec.AuthorID {
+		return ReasonNotRecipient, nil
+	}
+	if rec.Readers.Has(i) {
+		return ReasonAlreadyRead, nil
+	}
+	unlock := s.postLocks.lock(postID)
+	defer unlock()
+	_, err = s.store.UpdatePost(postID, func(r *PostRecord) error {
+		if r.Readers.Has(i) {
+			return errSkip{ReasonAlreadyRead}
+		}
+		if len(r.Tail) >= ChunkSize {
+			if err := s.store.WriteChunk(postID, r.Chunks, r.Tail); err != nil {
+				return err
+			}
+			r.Chunks++
+			r.Tail = nil
+		}
+		r.Readers.Set(i)
+		r.ReadCount++
+		r.Tail = append(r.Tail, ReadEntry{UserID: userID, At: at})
+		return nil
+	})
+	var skip errSkip
+	switch {
+	case errors.As(err, &skip):
+		return skip.reason, nil
+	case errors.Is(err, ErrNotFound):
+		return ReasonNotTracked, nil // deleted meanwhile
+	case err != nil:
+		return "", errors.Wrap(err, "failed to record read")
+	}
+	s.notifier.touch(postID)
+	return "", nil
+}
+
+// MarkChannelRead answers POST /channels/{id}/read: every tracked post in the
+// channel created at or before until (now when negative) is read by the caller.
+func (s *Service) MarkChannelRead(userID, channelID string, until int64) (int, error) {
+	now := s.nowMillis()
+	if until > now {
+		return 0, Invalid("invalid_until", "until must not be in the future")
+	}
+	if until < 0 {
+		until = now
+	}
+	if _, err := s.visibleChannel(userID, channelID); err != nil {
+		return 0, err
+	}
+	return s.readConversation(userID, channelID, until, func(int64) int64 { return now })
+}
+
+// readConversation applies a conversation-level read: tracked posts in the
+// channel created after the user's watermark (less a margin) and at or
+// before until. readAt gives the read time for a post created at t.
+func (s *Service) readConversation(userID, channelID string, until int64, readAt func(t int64) int64) (int, error) {
+	sends, err := s.sends(userID, s.config())
+	if err != nil || !sends {
+		return 0, err
+	}
+	from, err := s.store.Watermark(channelID, userID)
+	if err != nil {
+		return 0, errors.Wrap(err, "failed to load read watermark")
+	}
+	if until <= from {
+		return 0, nil
+	}
+	n := 0
+	err = s.walkIndex(channelID, from-indexMarginMillis, func(e IndexEntry) error {
+		if e.CreateAt > until {
+			return nil
+		}
+		recorded, err := s.readIndexed(userID, e.PostID, readAt(e.CreateAt))
+		if recorded {
+			n++
+		}
+		return err
+	})
+	if err != nil {
+		return n, err
+	}
+	return n, errors.Wrap(s.store.RaiseWatermark(channelID, userID, until), "failed to save read watermark")
+}
+
+// readIndexed records a read of an indexed post if the user is a recipient.
+func (s *Service) readIndexed(userID, postID string, at int64) (bool, error) {
+	rec, err := s.store.Post(postID)
+	if err != nil {
+		return false, errors.Wrap(err, "failed to load tracked post")
+	}
+	if rec == nil || rec.AuthorID == userID {
+		return false, nil // deleted or expired; or the user's own
+	}
+	reason, err := s.recordRead(postID, rec, userID, at)
+	return err == nil && reason == "", err
+}
+
+// walkIndex visits a channel's tracked posts from newest to oldest until it
+// meets one created at or before stopAt.
+func (s *Service) walkIndex(channelID string, stopAt int64, visit func(IndexEntry) error) error {
+	idx, err := s.store.ChannelIndex(channelID)
+	if err != nil || idx == nil {
+		return errors.Wrap(err, "failed to load channel index")
+	}
+	entries := idx.Tail
+	for k := idx.Chunks; ; k-- {
+		for j := len(entries) - 1; j >= 0; j-- {
+			if entries[j].CreateAt <= stopAt {
+				return nil
+			}
+			if err := visit(entries[j]); err != nil {
+				return err
+			}
+		}
+		if k <= idx.First {
+			return nil
+		}
+		if entries, err = s.store.IndexChunk(channelID, k-1); err != nil {
+			return errors.Wrap(err, "failed to load channel index chunk")
+		}
+	}
+}
+
+// readBefore records that a user who acted on post p (posted it, replied
+// after it, reacted to it) has read what came before it: the tracked posts of
+// the thread for a reply, of the channel otherwise.
+func (s *Service) readBefore(userID string, p Post, at int64) {
+	var err error
+	if p.RootID == "" {
+		_, err = s.readConversation(userID, p.ChannelID, p.CreateAt, func(int64) int64 { return at })
+	} else {
+		err = s.readThread(userID, p, at)
+	}
+	if err != nil {
+		s.log.Warn("failed to record implied reads", "post_id", p.ID, "user_id", userID, "err", err.Error())
+	}
+}
+
+func (s *Service) readThread(userID string, p Post, at int64) error {
+	sends, err := s.sends(userID, s.config())
+	if err != nil || !sends {
+		return err
+	}
+	posts, err := s.mm.Thread(p.RootID)
+	if err != nil {
+		return errors.Wrap(err, "failed to get thread")
+	}
+	for _, tp := range posts {
+		if tp.CreateAt > p.CreateAt || tp.UserID == userID {
+			continue
+		}
+		if _, err := s.readIndexed(userID, tp.ID, at); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ReactionAdded records that the reacting user has read the post and what
+// came before it.
+func (s *Service) ReactionAdded(userID, postID string) {
+	p, err := s.mm.Post(postID)
+	if err != nil {
+		return
+	}
+	if p.UserID != userID {
+		if _, err := s.readIndexed(userID, postID, s.nowMillis()); err != nil {
+			s.log.Warn("failed to record read from reaction", "post_id", postID, "err", err.Error())
+		}
+	}
+	s.readBefore(userID, *p, s.nowMillis())
+}
+
+func unique(ids []string) []string {
+	seen := make(map[string]bool, len(ids))
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// accessCache remembers, for one request, which channels the caller may read.
+type accessCache struct {
+	mm     Platform
+	userID string
+	seen   map[string]bool
+}
+
+func newAccessCache(mm Platform, userID string) *accessCache {
+	return &accessCache{mm: mm, userID: userID, seen: map[string]bool{}}
+}
+
+func (a *accessCache) canRead(channelID string) bool {
+	ok, found := a.seen[channelID]
+	if !found {
+		ok = a.mm.CanReadChannel(a.userID, channelID)
+		a.seen[channelID] = ok
+	}
+	return ok
+}

@@ -1,0 +1,99 @@
+package receipts
+
+// FormatVersion is written into every stored record so that a later release
+// can recognise and migrate old records.
+const FormatVersion = 1
+
+// ChunkSize is how many entries a record keeps inline before moving them to
+// an immutable chunk. It bounds the size of the records that see contention.
+const ChunkSize = 64
+
+// PostRecord is a tracked post: what was decided when it was posted, plus its
+// reads. Reads live in the same record as the reader bitmap, so that recording
+// one is a single compare-and-set: it can never be lost or counted twice.
+type PostRecord struct {
+	Version     int    `json:"v"`
+	ChannelID   string `json:"c"`
+	ChannelType string `json:"ct"`
+	AuthorID    string `json:"a"`
+	RootID      string `json:"rt,omitempty"`
+	CreateAt    int64  `json:"t"`
+	// Snapshot names the shared recipient snapshot; recipients are its users
+	// minus the author.
+	Snapshot string `json:"s"`
+	// ReadCount is the number of readers, ever.
+	ReadCount int `json:"n"`
+	// Readers has bit i set when the snapshot's user i has read the post.
+	Readers Bitmap `json:"b"`
+	// Chunks is how many full chunks of ReadEntry precede Tail.
+	Chunks int `json:"k"`
+	// Tail holds the newest reads, in the order they were recorded.
+	Tail []ReadEntry `json:"r"`
+}
+
+// ReadEntry is one read, in recording order.
+type ReadEntry struct {
+	UserID string `json:"u"`
+	At     int64  `json:"t"`
+}
+
+// Snapshot is the set of users who could receive receipts in a channel at
+// some moment (members minus bots, deactivated users and opted-out users),
+// sorted by id. It is content-addressed and shared by every post that was
+// created while the set was the same.
+type Snapshot struct {
+	Version  int      `json:"v"`
+	Users    []string `json:"u"`
+	LastUsed int64    `json:"lu"`
+}
+
+// IndexEntry is one tracked post in a channel's index.
+type IndexEntry struct {
+	PostID   string `json:"p"`
+	CreateAt int64  `json:"t"`
+}
+
+// ChannelIndex lists a channel's tracked posts in the order they were tracked:
+// chunks First..Chunks-1 (older ones were removed by retention), then Tail.
+type ChannelIndex struct {
+	Version int          `json:"v"`
+	First   int          `json:"f,omitempty"`
+	Chunks  int          `json:"k"`
+	Tail    []IndexEntry `json:"r"`
+}
+
+// ChannelSetting is a channel-level switch set by someone who manages it.
+type ChannelSetting struct {
+	Version int    `json:"v"`
+	Off     bool   `json:"off"`
+	By      string `json:"by"`
+	At      int64  `json:"at"`
+}
+
+// OptOuts is the set of users who stopped sending read receipts, with when.
+// One record, because a post's recipients are computed against all of it.
+type OptOuts struct {
+	Version int              `json:"v"`
+	Users   map[string]int64 `json:"u"`
+}
+
+// Watermark records up to which time a user's reads in a channel have been
+// applied, so that repeated conversation-level reads only walk new posts.
+type Watermark struct {
+	Version int   `json:"v"`
+	Until   int64 `json:"t"`
+}
+
+// Bitmap is a fixed-size set of small integers.
+type Bitmap []byte
+
+// NewBitmap returns a bitmap for n members.
+func NewBitmap(n int) Bitmap { return make(Bitmap, (n+7)/8) }
+
+// Has reports whether i is set.
+func (b Bitmap) Has(i int) bool {
+	return i >= 0 && i/8 < len(b) && b[i/8]&(1<<(uint(i)%8)) != 0
+}
+
+// Set sets i; it must be in range.
+func (b Bitmap) Set(i int) { b[i/8] |= 1 << (uint(i) % 8) }

@@ -1,0 +1,89 @@
+package receipts
+
+import (
+	"sync"
+	"time"
+
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/config"
+)
+
+// Service is the receipt engine. It is safe for concurrent use.
+type Service struct {
+	store  Store
+	mm     Platform
+	pub    Publisher
+	log    Logger
+	config func() config.Config
+	now    func() time.Time
+
+	secret    []byte
+	snapshots *snapshotCache
+	memberCache *memberCache
+	notifier  *notifier
+	postLocks stripedLocks
+	views     viewState
+}
+
+// Deps are the Service's collaborators.
+type Deps struct {
+	Store     Store
+	Platform  Platform
+	Publisher Publisher
+	Logger    Logger
+	Config    func() config.Config
+	// Secret signs reader-list cursors; it must be the same on every server.
+	Secret []byte
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// NotifyInterval is the shortest time between two events for one post;
+	// zero means one second.
+	NotifyInterval time.Duration
+}
+
+// New builds a Service.
+func New(d Deps) *Service {
+	s := &Service{
+		store:     d.Store,
+		mm:        d.Platform,
+		pub:       d.Publisher,
+		log:       d.Logger,
+		config:    d.Config,
+		now:       d.Now,
+		secret:    d.Secret,
+		snapshots: newSnapshotCache(1024),
+		memberCache: newMemberCache(memberCacheTTL),
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	interval := d.NotifyInterval
+	if interval <= 0 {
+		interval = time.Second
+	}
+	s.notifier = newNotifier(interval, s.publishReceipts)
+	s.views.seen = map[string]map[string]int64{}
+	return s
+}
+
+// Close stops pending notifications.
+func (s *Service) Close() {
+	s.notifier.stop()
+}
+
+func (s *Service) nowMillis() int64 { return s.now().UnixMilli() }
+
+// stripedLocks serialises writers of the same post within one server, so
+// that compare-and-set conflicts only happen between servers.
+type stripedLocks struct {
+	locks [64]sync.Mutex
+}
+
+func (l *stripedLocks) lock(key string) func() {
+	var h uint32 = 2166136261
+	for i := 0; i < len(key); i++ {
+		h = (h ^ uint32(key[i])) * 16777619
+	}
+	m := &l.locks[h%uint32(len(l.locks))]
+	m.Lock()
+	return m.Unlock
+}

@@ -1,0 +1,155 @@
+package receipts
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"sort"
+	"strings"
+
+	"github.com/pkg/errors"
+
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/config"
+)
+
+// snapshotRefresh is how often a reused snapshot's LastUsed is refreshed;
+// retention only deletes snapshots unused for longer than twice this.
+const snapshotRefreshMillis = 24 * 60 * 60 * 1000
+
+// PostCreated handles a new post: if it asks for receipts it becomes tracked
+// with its recipients, and in any case its author has now read what came
+// before it in the channel or thread.
+func (s *Service) PostCreated(p Post) {
+	if isSystemPost(p) {
+		return
+	}
+	if err := s.track(p); err != nil {
+		s.log.Error("failed to track post", "post_id", p.ID, "err", err.Error())
+	}
+	s.readBefore(p.UserID, p, p.CreateAt)
+}
+
+func isSystemPost(p Post) bool {
+	return strings.HasPrefix(p.Type, "system_") || p.FromWebhook
+}
+
+// asksForReceipts applies the request mode and the post's own choice.
+func asksForReceipts(p Post, mode string) bool {
+	if p.ReadReceipt != nil {
+		return *p.ReadReceipt
+	}
+	return mode == config.RequestAll
+}
+
+func (s *Service) track(p Post) error {
+	cfg := s.config()
+	if !asksForReceipts(p, cfg.RequestMode) {
+		return nil
+	}
+	ch, err := s.mm.Channel(p.ChannelID)
+	if err != nil {
+		return errors.Wrap(err, "failed to get channel")
+	}
+	settings, err := s.channelSettings(ch, cfg)
+	if err != nil || !settings.Enabled {
+		return err
+	}
+	snapID, snap, err := s.recipientSnapshot(p.ChannelID, cfg)
+	if err != nil {
+		return err
+	}
+	if recipientCount(snap, p.UserID) == 0 {
+		return nil
+	}
+	rec := &PostRecord{
+		Version:     FormatVersion,
+		ChannelID:   p.ChannelID,
+		ChannelType: ch.Type,
+		AuthorID:    p.UserID,
+		RootID:      p.RootID,
+		CreateAt:    p.CreateAt,
+		Snapshot:    snapID,
+		Readers:     NewBitmap(len(snap.Users)),
+	}
+	if _, err = s.store.InsertPost(p.ID, rec); err != nil {
+		return errors.Wrap(err, "failed to store tracked post")
+	}
+	if err = s.indexPost(p.ChannelID, IndexEntry{PostID: p.ID, CreateAt: p.CreateAt}); err != nil {
+		return err
+	}
+	s.watchChannel(p.ChannelID)
+	return nil
+}
+
+// recipientSnapshot computes who could receive receipts in the channel now
+// and stores it once per distinct set.
+func (s *Service) recipientSnapshot(channelID string, cfg config.Config) (string, *Snapshot, error) {
+	members, err := s.mm.Members(channelID)
+	if err != nil {
+		return "", nil, errors.Wrap(err, "failed to list channel members")
+	}
+	s.memberCache.put(channelID, members, s.now())
+	optOuts, err := s.activeOptOuts(cfg)
+	if err != nil {
+		return "", nil, err
+	}
+	users := make([]string, 0, len(members))
+	for _, m := range members {
+		if m.Active && !m.IsBot && !optOuts[m.UserID] {
+			users = append(users, m.UserID)
+		}
+	}
+	sort.Strings(users)
+	id := snapshotID(users)
+	now := s.nowMillis()
+	if cached, ok := s.snapshots.get(id); ok && now-cached.LastUsed < snapshotRefreshMillis {
+		return id, cached, nil
+	}
+	snap := &Snapshot{Version: FormatVersion, Users: users, LastUsed: now}
+	if err := s.store.SaveSnapshot(id, snap); err != nil {
+		return "", nil, errors.Wrap(err, "failed to store recipient snapshot")
+	}
+	s.snapshots.put(id, snap)
+	return id, snap, nil
+}
+
+// snapshotID names a snapshot by its content, so equal sets share one record.
+func snapshotID(sortedUsers []string) string {
+	h := sha256.New()
+	for _, u := range sortedUsers {
+		h.Write([]byte(u))
+	}
+	return hex.EncodeToString(h.Sum(nil))[:32]
+}
+
+// recipientIndex returns the user's position in the snapshot, or -1.
+func recipientIndex(snap *Snapshot, userID string) int {
+	i := sort.SearchStrings(snap.Users, userID)
+	if i < len(snap.Users) && snap.Users[i] == userID {
+		return i
+	}
+	return -1
+}
+
+func recipientCount(snap *Snapshot, authorID string) int {
+	if recipientIndex(snap, authorID) >= 0 {
+		return len(snap.Users) - 1
+	}
+	return len(snap.Users)
+}
+
+// indexPost appends a tracked post to its channel's index.
+func (s *Service) indexPost(channelID string, e IndexEntry) error {
+	err := s.store.UpdateChannelIndex(channelID, func(idx *ChannelIndex) error {
+		idx.Version = FormatVersion
+		if len(idx.Tail) >= ChunkSize {
+			if err := s.store.WriteIndexChunk(channelID, idx.Chunks, idx.Tail); err != nil {
+				return err
+			}
+			idx.Chunks++
+			idx.Tail = nil
+		}
+		idx.Tail = append(idx.Tail, e)
+		return nil
+	})
+	return errors.Wrap(err, "failed to index tracked post")
+}

@@ -1,0 +1,125 @@
+package store
+
+import (
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/receipts"
+)
+
+// ChannelIndex implements receipts.ChannelStore.
+func (s *Store) ChannelIndex(channelID string) (*receipts.ChannelIndex, error) {
+	var idx receipts.ChannelIndex
+	ok, err := s.get(channelIndexKey(channelID), &idx)
+	if !ok || err != nil {
+		return nil, err
+	}
+	return &idx, nil
+}
+
+// UpdateChannelIndex implements receipts.ChannelStore.
+func (s *Store) UpdateChannelIndex(channelID string, fn func(*receipts.ChannelIndex) error) error {
+	_, err := update(s, channelIndexKey(channelID), false, fn)
+	return err
+}
+
+// IndexChunk implements receipts.ChannelStore.
+func (s *Store) IndexChunk(channelID string, k int) ([]receipts.IndexEntry, error) {
+	var entries []receipts.IndexEntry
+	_, err := s.get(indexChunkKey(channelID, k), &entries)
+	return entries, err
+}
+
+// WriteIndexChunk implements receipts.ChannelStore.
+func (s *Store) WriteIndexChunk(channelID string, k int, entries []receipts.IndexEntry) error {
+	return s.put(indexChunkKey(channelID, k), entries)
+}
+
+// DeleteIndexChunk implements receipts.LifecycleStore.
+func (s *Store) DeleteIndexChunk(channelID string, k int) error {
+	return s.kv.Set(indexChunkKey(channelID, k), nil)
+}
+
+// ChannelSetting implements receipts.ChannelStore.
+func (s *Store) ChannelSetting(channelID string) (*receipts.ChannelSetting, error) {
+	var cs receipts.ChannelSetting
+	ok, err := s.get(channelSettingKey(channelID), &cs)
+	if !ok || err != nil {
+		return nil, err
+	}
+	return &cs, nil
+}
+
+// SaveChannelSetting implements receipts.ChannelStore. The last writer wins,
+// as with any switch.
+func (s *Store) SaveChannelSetting(channelID string, cs *receipts.ChannelSetting) error {
+	return s.put(channelSettingKey(channelID), cs)
+}
+
+// Watermark implements receipts.ChannelStore.
+func (s *Store) Watermark(channelID, userID string) (int64, error) {
+	var w receipts.Watermark
+	_, err := s.get(watermarkKey(channelID, userID), &w)
+	return w.Until, err
+}
+
+// RaiseWatermark implements receipts.ChannelStore.
+func (s *Store) RaiseWatermark(channelID, userID string, until int64) error {
+	_, err := update(s, watermarkKey(channelID, userID), false, func(w *receipts.Watermark) error {
+		if w.Until >= until {
+			return receipts.ErrNoChange
+		}
+		w.Version, w.Until = receipts.FormatVersion, until
+		return nil
+	})
+	return err
+}
+
+// OptOuts implements receipts.PrivacyStore.
+func (s *Store) OptOuts() (*receipts.OptOuts, error) {
+	o := &receipts.OptOuts{}
+	_, err := s.get(keyOptOuts, o)
+	return o, err
+}
+
+// UpdateOptOuts implements receipts.PrivacyStore.
+func (s *Store) UpdateOptOuts(fn func(*receipts.OptOuts) error) error {
+	_, err := update(s, keyOptOuts, false, fn)
+	return err
+}
+
+// watchRecord maps each watched channel to its latest tracked post time.
+type watchRecord struct {
+	Version  int              `json:"v"`
+	Channels map[string]int64 `json:"c"`
+}
+
+// Watch implements receipts.WatchStore.
+func (s *Store) Watch(channelID string, at, dropBefore int64) error {
+	_, err := update(s, keyWatch, false, func(w *watchRecord) error {
+		if w.Channels == nil {
+			w.Channels = map[string]int64{}
+		}
+		w.Version = receipts.FormatVersion
+		w.Channels[channelID] = max(at, w.Channels[channelID])
+		for ch, t := range w.Channels {
+			if t < dropBefore {
+				delete(w.Channels, ch)
+			}
+		}
+		return nil
+	})
+	return err
+}
+
+// Watched implements receipts.WatchStore.
+func (s *Store) Watched(since int64) ([]string, error) {
+	var w watchRecord
+	if _, err := s.get(keyWatch, &w); err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(w.Channels))
+	for ch, t := range w.Channels {
+		if t >= since {
+			out = append(out, ch)
+		}
+	}
+	return out, nil
+}

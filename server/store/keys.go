@@ -1,0 +1,54 @@
+package store
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Every KV key the plugin writes, in one place. Ids are 26 characters, so the
+// longest key (a watermark) is 55 characters, well under the 150 allowed.
+//
+//	p:<post>              PostRecord: a tracked post, its reader bitmap and newest reads
+//	pr:<post>:<k>         []ReadEntry: the post's k-th full chunk of reads (immutable)
+//	s:<snapshot>          Snapshot: recipients shared by posts (content-addressed)
+//	ci:<channel>          ChannelIndex: the channel's tracked posts, newest chunk inline
+//	cx:<channel>:<k>      []IndexEntry: the channel index's k-th full chunk (immutable)
+//	cs:<channel>          ChannelSetting: receipts turned off or on for the channel
+//	w:<channel>:<user>    Watermark: conversation-level reads applied up to a time
+//	optouts               OptOuts: users who stopped sending receipts
+//	watch                 watchRecord: channels whose views are polled
+//	cursor_secret         the key that signs reader-list cursors
+//
+// pluginapi's cluster jobs and mutexes add their own keys (cron_*, mutex_*).
+const (
+	prefixPost         = "p"
+	prefixReadChunk    = "pr"
+	prefixSnapshot     = "s"
+	prefixChannelIndex = "ci"
+	prefixIndexChunk   = "cx"
+	prefixChannelSet   = "cs"
+	prefixWatermark    = "w"
+	keyOptOuts         = "optouts"
+	keyWatch           = "watch"
+	keyCursorSecret    = "cursor_secret"
+)
+
+func join(parts ...string) string { return strings.Join(parts, ":") }
+
+func postKey(postID string) string              { return join(prefixPost, postID) }
+func readChunkKey(postID string, k int) string  { return join(prefixReadChunk, postID, strconv.Itoa(k)) }
+func snapshotKey(id string) string              { return join(prefixSnapshot, id) }
+func channelIndexKey(channelID string) string   { return join(prefixChannelIndex, channelID) }
+func indexChunkKey(channelID string, k int) string {
+	return join(prefixIndexChunk, channelID, strconv.Itoa(k))
+}
+func channelSettingKey(channelID string) string { return join(prefixChannelSet, channelID) }
+func watermarkKey(channelID, userID string) string {
+	return join(prefixWatermark, channelID, userID)
+}
+
+// parseKey splits a key into its prefix and the id after it.
+func parseKey(key string) (prefix, id string) {
+	prefix, id, _ = strings.Cut(key, ":")
+	return prefix, id
+}

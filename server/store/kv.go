@@ -1,0 +1,18 @@
+// Package store keeps the receipt engine's data in the plugin KV store. It
+// implements the receipts package's store interfaces on top of a small KV
+// interface, with compare-and-set for every read-modify-write.
+package store
+
+// KV is the key-value store underneath: the plugin KV store in production,
+// an in-memory map in tests.
+type KV interface {
+	// Get returns the value, or nil when the key is absent.
+	Get(key string) ([]byte, error)
+	// Set stores the value; a nil value deletes the key.
+	Set(key string, value []byte) error
+	// CompareAndSet writes value only if the current value equals old (nil old:
+	// only if absent; nil value: delete). It reports whether it wrote.
+	CompareAndSet(key string, old, value []byte) (bool, error)
+	// ListKeys returns one page of all keys, sorted.
+	ListKeys(page, perPage int) ([]string, error)
+}

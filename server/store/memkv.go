@@ -1,0 +1,110 @@
+package store
+
+import (
+	"bytes"
+	"math/rand"
+	"sort"
+	"sync"
+
+	"github.com/pkg/errors"
+)
+
+// MemKV is an in-memory KV for tests. It can be told to fail or to report a
+// conflict at random, to prove that callers lose and double-count nothing.
+type MemKV struct {
+	mu   sync.Mutex
+	data map[string][]byte
+
+	// FailRate is the chance that any call fails with an error.
+	FailRate float64
+	// ConflictRate is the chance that a compare-and-set loses as if another
+	// writer had been first (without writing).
+	ConflictRate float64
+	rnd          *rand.Rand
+}
+
+var _ KV = (*MemKV)(nil)
+
+// ErrInjected is the error MemKV returns when told to fail.
+var ErrInjected = errors.New("injected KV failure")
+
+// NewMemKV returns an empty store whose faults follow seed.
+func NewMemKV(seed int64) *MemKV {
+	return &MemKV{data: map[string][]byte{}, rnd: rand.New(rand.NewSource(seed))}
+}
+
+func (m *MemKV) fault(rate float64) bool { return rate > 0 && m.rnd.Float64() < rate }
+
+// Get implements KV.
+func (m *MemKV) Get(key string) ([]byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fault(m.FailRate) {
+		return nil, ErrInjected
+	}
+	return bytes.Clone(m.data[key]), nil
+}
+
+// Set implements KV.
+func (m *MemKV) Set(key string, value []byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fault(m.FailRate) {
+		return ErrInjected
+	}
+	m.put(key, value)
+	return nil
+}
+
+// CompareAndSet implements KV.
+func (m *MemKV) CompareAndSet(key string, old, value []byte) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fault(m.FailRate) {
+		return false, ErrInjected
+	}
+	cur, exists := m.data[key]
+	if (old == nil && exists) || (old != nil && (!exists || !bytes.Equal(cur, old))) || m.fault(m.ConflictRate) {
+		return false, nil
+	}
+	m.put(key, value)
+	return true, nil
+}
+
+func (m *MemKV) put(key string, value []byte) {
+	if value == nil {
+		delete(m.data, key)
+		return
+	}
+	m.data[key] = bytes.Clone(value)
+}
+
+// ListKeys implements KV.
+func (m *MemKV) ListKeys(page, perPage int) ([]string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	keys := make([]string, 0, len(m.data))
+	for k := range m.data {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	start := min(page*perPage, len(keys))
+	return keys[start:min(start+perPage, len(keys))], nil
+}
+
+// Size returns the number of keys and the bytes of keys plus values.
+func (m *MemKV) Size() (keys, bytes int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for k, v := range m.data {
+		bytes += len(k) + len(v)
+	}
+	return len(m.data), bytes
+}
+
+// Value returns a stored value without fault injection (for tests).
+func (m *MemKV) Value(key string) []byte {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return bytes.Clone(m.data[key])
+}

@@ -1,0 +1,58 @@
+package store
+
+import (
+	"github.com/mattermost/mattermost/server/public/model"
+	"github.com/pkg/errors"
+)
+
+// PluginAPI is the part of plugin.API that PluginKV uses.
+type PluginAPI interface {
+	KVGet(key string) ([]byte, *model.AppError)
+	KVSetWithOptions(key string, value []byte, options model.PluginKVSetOptions) (bool, *model.AppError)
+	KVList(page, perPage int) ([]string, *model.AppError)
+}
+
+// PluginKV is KV on the plugin KV store.
+type PluginKV struct {
+	api PluginAPI
+}
+
+var _ KV = (*PluginKV)(nil)
+
+// NewPluginKV wraps the plugin API.
+func NewPluginKV(api PluginAPI) *PluginKV { return &PluginKV{api: api} }
+
+// Get implements KV.
+func (p *PluginKV) Get(key string) ([]byte, error) {
+	v, appErr := p.api.KVGet(key)
+	if appErr != nil {
+		return nil, errors.Wrapf(appErr, "failed to get %s", key)
+	}
+	return v, nil
+}
+
+// Set implements KV.
+func (p *PluginKV) Set(key string, value []byte) error {
+	if _, appErr := p.api.KVSetWithOptions(key, value, model.PluginKVSetOptions{}); appErr != nil {
+		return errors.Wrapf(appErr, "failed to set %s", key)
+	}
+	return nil
+}
+
+// CompareAndSet implements KV.
+func (p *PluginKV) CompareAndSet(key string, old, value []byte) (bool, error) {
+	ok, appErr := p.api.KVSetWithOptions(key, value, model.PluginKVSetOptions{Atomic: true, OldValue: old})
+	if appErr != nil {
+		return false, errors.Wrapf(appErr, "failed to compare-and-set %s", key)
+	}
+	return ok, nil
+}
+
+// ListKeys implements KV.
+func (p *PluginKV) ListKeys(page, perPage int) ([]string, error) {
+	keys, appErr := p.api.KVList(page, perPage)
+	if appErr != nil {
+		return nil, errors.Wrap(appErr, "failed to list keys")
+	}
+	return keys, nil
+}

@@ -1,0 +1,185 @@
+package store
+
+import (
+	crand "crypto/rand"
+	"encoding/json"
+	"math/rand/v2"
+	"time"
+
+	"github.com/pkg/errors"
+
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/receipts"
+)
+
+// Retry budget for compare-and-set. Fifty readers of one post on several
+// servers settle in far fewer tries; the budget is for bursts well beyond that.
+const (
+	maxAttempts = 200
+	maxBackoff  = 50 * time.Millisecond
+)
+
+// ErrConflict is returned when compare-and-set kept losing for the whole budget.
+var ErrConflict = errors.New("too many concurrent writers")
+
+// Store implements the receipts store interfaces on a KV.
+type Store struct {
+	kv KV
+}
+
+var _ receipts.Store = (*Store)(nil)
+
+// New returns a Store on kv.
+func New(kv KV) *Store { return &Store{kv: kv} }
+
+// get decodes the value at key into dst and reports whether it existed.
+func (s *Store) get(key string, dst any) (bool, error) {
+	data, err := s.kv.Get(key)
+	if err != nil || data == nil {
+		return false, err
+	}
+	return true, errors.Wrapf(json.Unmarshal(data, dst), "failed to decode %s", key)
+}
+
+func (s *Store) put(key string, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return errors.Wrapf(err, "failed to encode %s", key)
+	}
+	return s.kv.Set(key, data)
+}
+
+// update is the one read-modify-write loop: it reads the current value,
+// applies fn to a fresh copy and writes with compare-and-set, re-reading and
+// re-applying fn after a conflict, with jittered backoff. When the key is
+// absent, fn gets a zero value, or update fails with receipts.ErrNotFound if
+// mustExist. fn returning receipts.ErrNoChange ends without writing.
+func update[T any](s *Store, key string, mustExist bool, fn func(*T) error) (*T, error) {
+	for attempt := 0; attempt < maxAttempts; attempt++ {
+		old, err := s.kv.Get(key)
+		if err != nil {
+			return nil, err
+		}
+		if old == nil && mustExist {
+			return nil, receipts.ErrNotFound
+		}
+		rec := new(T)
+		if old != nil {
+			if err := json.Unmarshal(old, rec); err != nil {
+				return nil, errors.Wrapf(err, "failed to decode %s", key)
+			}
+		}
+		if err := fn(rec); err != nil {
+			if errors.Is(err, receipts.ErrNoChange) {
+				return rec, nil
+			}
+			return nil, err
+		}
+		data, err := json.Marshal(rec)
+		if err != nil {
+			return nil, errors.Wrapf(err, "failed to encode %s", key)
+		}
+		ok, err := s.kv.CompareAndSet(key, old, data)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return rec, nil
+		}
+		time.Sleep(backoff(attempt))
+	}
+	return nil, errors.Wrapf(ErrConflict, "failed to update %s", key)
+}
+
+func backoff(attempt int) time.Duration {
+	d := time.Duration(1<<min(attempt, 16)) * 100 * time.Microsecond
+	d = min(d, maxBackoff)
+	return d/2 + rand.N(d/2+1)
+}
+
+// Post implements receipts.PostStore.
+func (s *Store) Post(postID string) (*receipts.PostRecord, error) {
+	var rec receipts.PostRecord
+	ok, err := s.get(postKey(postID), &rec)
+	if !ok || err != nil {
+		return nil, err
+	}
+	return &rec, nil
+}
+
+// InsertPost implements receipts.PostStore.
+func (s *Store) InsertPost(postID string, rec *receipts.PostRecord) (bool, error) {
+	data, err := json.Marshal(rec)
+	if err != nil {
+		return false, errors.Wrap(err, "failed to encode post record")
+	}
+	return s.kv.CompareAndSet(postKey(postID), nil, data)
+}
+
+// UpdatePost implements receipts.PostStore.
+func (s *Store) UpdatePost(postID string, fn func(*receipts.PostRecord) error) (*receipts.PostRecord, error) {
+	return update(s, postKey(postID), true, fn)
+}
+
+// DeletePost implements receipts.PostStore. The record goes first, so that a
+// half-finished delete leaves only unreachable chunks, never a record whose
+// chunks are missing.
+func (s *Store) DeletePost(postID string) error {
+	rec, err := s.Post(postID)
+	if err != nil || rec == nil {
+		return err
+	}
+	if err := s.kv.Set(postKey(postID), nil); err != nil {
+		return err
+	}
+	for k := 0; k < rec.Chunks; k++ {
+		if err := s.kv.Set(readChunkKey(postID, k), nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ReadChunk implements receipts.PostStore.
+func (s *Store) ReadChunk(postID string, k int) ([]receipts.ReadEntry, error) {
+	var entries []receipts.ReadEntry
+	_, err := s.get(readChunkKey(postID, k), &entries)
+	return entries, err
+}
+
+// WriteChunk implements receipts.PostStore.
+func (s *Store) WriteChunk(postID string, k int, entries []receipts.ReadEntry) error {
+	return s.put(readChunkKey(postID, k), entries)
+}
+
+// Snapshot implements receipts.SnapshotStore.
+func (s *Store) Snapshot(id string) (*receipts.Snapshot, error) {
+	var snap receipts.Snapshot
+	ok, err := s.get(snapshotKey(id), &snap)
+	if !ok || err != nil {
+		return nil, err
+	}
+	return &snap, nil
+}
+
+// SaveSnapshot implements receipts.SnapshotStore. Snapshots are
+// content-addressed, so overwriting only refreshes LastUsed.
+func (s *Store) SaveSnapshot(id string, snap *receipts.Snapshot) error {
+	return s.put(snapshotKey(id), snap)
+}
+
+// CursorSecret returns the key that signs cursors, creating it once for the
+// whole cluster.
+func (s *Store) CursorSecret() ([]byte, error) {
+	fresh := make([]byte, 32)
+	if _, err := crand.Read(fresh); err != nil {
+		return nil, errors.Wrap(err, "failed to make cursor secret")
+	}
+	if _, err := s.kv.CompareAndSet(keyCursorSecret, nil, fresh); err != nil {
+		return nil, err
+	}
+	secret, err := s.kv.Get(keyCursorSecret)
+	if err == nil && len(secret) == 0 {
+		err = errors.New("cursor secret is missing")
+	}
+	return secret, err
+}
