@@ -23,13 +23,14 @@ var ErrConflict = errors.New("too many concurrent writers")
 
 // Store implements the receipts store interfaces on a KV.
 type Store struct {
-	kv KV
+	kv       KV
+	attempts int
 }
 
 var _ receipts.Store = (*Store)(nil)
 
 // New returns a Store on kv.
-func New(kv KV) *Store { return &Store{kv: kv} }
+func New(kv KV) *Store { return &Store{kv: kv, attempts: maxAttempts} }
 
 // get decodes the value at key into dst and reports whether it existed.
 func (s *Store) get(key string, dst any) (bool, error) {
@@ -54,7 +55,7 @@ func (s *Store) put(key string, v any) error {
 // absent, fn gets a zero value, or update fails with receipts.ErrNotFound if
 // mustExist. fn returning receipts.ErrNoChange ends without writing.
 func update[T any](s *Store, key string, mustExist bool, fn func(*T) error) (*T, error) {
-	for attempt := 0; attempt < maxAttempts; attempt++ {
+	for attempt := 0; attempt < s.attempts; attempt++ {
 		old, err := s.kv.Get(key)
 		if err != nil {
 			return nil, err

@@ -1,0 +1,324 @@
+package receipts_test
+
+import (
+	"fmt"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/config"
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/receipts"
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/store"
+)
+
+// fakePlatform is an in-memory Mattermost: channels, members, posts.
+type fakePlatform struct {
+	mu       sync.Mutex
+	channels map[string]*receipts.Channel
+	members  map[string]map[string]bool // channel -> user -> member
+	users    map[string]*receipts.Member
+	admins   map[string]bool // users who may manage any channel
+	posts    map[string]*receipts.Post
+	views    map[string]map[string]int64 // channel -> user -> last viewed
+}
+
+func newFakePlatform() *fakePlatform {
+	return &fakePlatform{
+		channels: map[string]*receipts.Channel{},
+		members:  map[string]map[string]bool{},
+		users:    map[string]*receipts.Member{},
+		admins:   map[string]bool{},
+		posts:    map[string]*receipts.Post{},
+		views:    map[string]map[string]int64{},
+	}
+}
+
+var idCounter struct {
+	sync.Mutex
+	n int
+}
+
+// newID returns a valid-looking 26-character Mattermost id.
+func newID() string {
+	idCounter.Lock()
+	defer idCounter.Unlock()
+	idCounter.n++
+	return fmt.Sprintf("id%024d", idCounter.n)
+}
+
+func (f *fakePlatform) addUser(name string) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	id := newID()
+	f.users[id] = &receipts.Member{UserID: id, Username: name, Active: true}
+	return id
+}
+
+func (f *fakePlatform) addChannel(typ string, users ...string) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	id := newID()
+	f.channels[id] = &receipts.Channel{ID: id, Type: typ}
+	f.members[id] = map[string]bool{}
+	for _, u := range users {
+		f.members[id][u] = true
+	}
+	return id
+}
+
+func (f *fakePlatform) join(channelID, userID string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.members[channelID][userID] = true
+}
+
+func (f *fakePlatform) leave(channelID, userID string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.members[channelID], userID)
+}
+
+func (f *fakePlatform) view(channelID, userID string, at int64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.views[channelID] == nil {
+		f.views[channelID] = map[string]int64{}
+	}
+	f.views[channelID][userID] = at
+}
+
+func (f *fakePlatform) addPost(p receipts.Post) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.posts[p.ID] = &p
+}
+
+func (f *fakePlatform) Post(postID string) (*receipts.Post, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	p, ok := f.posts[postID]
+	if !ok {
+		return nil, receipts.ErrNotFound
+	}
+	cp := *p
+	return &cp, nil
+}
+
+func (f *fakePlatform) Channel(channelID string) (*receipts.Channel, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ch, ok := f.channels[channelID]
+	if !ok {
+		return nil, receipts.ErrNotFound
+	}
+	cp := *ch
+	return &cp, nil
+}
+
+func (f *fakePlatform) CanReadChannel(userID, channelID string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ch := f.channels[channelID]
+	return ch != nil && (f.members[channelID][userID] || ch.Type == receipts.ChannelOpen || f.admins[userID])
+}
+
+func (f *fakePlatform) CanManageChannel(userID, _ string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.admins[userID]
+}
+
+func (f *fakePlatform) IsMember(userID, channelID string) (bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.members[channelID][userID], nil
+}
+
+func (f *fakePlatform) Members(channelID string) ([]receipts.Member, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []receipts.Member
+	for u := range f.members[channelID] {
+		out = append(out, *f.users[u])
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Username < out[j].Username })
+	return out, nil
+}
+
+func (f *fakePlatform) MemberCount(channelID string) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.members[channelID]), nil
+}
+
+func (f *fakePlatform) Views(channelID string, page, perPage int) ([]receipts.View, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var all []receipts.View
+	for u := range f.members[channelID] {
+		all = append(all, receipts.View{UserID: u, LastViewedAt: f.views[channelID][u]})
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].UserID < all[j].UserID })
+	start := min(page*perPage, len(all))
+	return all[start:min(start+perPage, len(all))], nil
+}
+
+func (f *fakePlatform) Users(ids []string) ([]receipts.User, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []receipts.User
+	for _, id := range ids {
+		if u, ok := f.users[id]; ok {
+			out = append(out, receipts.User{ID: id, Username: u.Username})
+		}
+	}
+	return out, nil
+}
+
+func (f *fakePlatform) Thread(rootID string) ([]receipts.Post, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []receipts.Post
+	for _, p := range f.posts {
+		if p.ID == rootID || p.RootID == rootID {
+			out = append(out, *p)
+		}
+	}
+	return out, nil
+}
+
+// event is one published websocket event.
+type event struct {
+	name    string
+	payload map[string]any
+	userID  string
+	channel string
+}
+
+type fakePublisher struct {
+	mu     sync.Mutex
+	events []event
+}
+
+func (p *fakePublisher) ToUser(name string, payload map[string]any, userID string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.events = append(p.events, event{name: name, payload: payload, userID: userID})
+}
+
+func (p *fakePublisher) ToChannel(name string, payload map[string]any, channelID string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.events = append(p.events, event{name: name, payload: payload, channel: channelID})
+}
+
+func (p *fakePublisher) ToAll(name string, payload map[string]any) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.events = append(p.events, event{name: name, payload: payload})
+}
+
+func (p *fakePublisher) all() []event {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]event(nil), p.events...)
+}
+
+type nopLogger struct{}
+
+func (nopLogger) Debug(string, ...any) {}
+func (nopLogger) Info(string, ...any)  {}
+func (nopLogger) Warn(string, ...any)  {}
+func (nopLogger) Error(string, ...any) {}
+
+// env is a Service over fakes, with a settable clock and settings.
+type env struct {
+	t    *testing.T
+	mm   *fakePlatform
+	kv   *store.MemKV
+	pub  *fakePublisher
+	svc  *receipts.Service
+	cfg  config.Config
+	mu   sync.Mutex
+	now  time.Time
+	tick int64
+}
+
+func newEnv(t *testing.T, change ...func(*config.Config)) *env {
+	t.Helper()
+	e := &env{t: t, mm: newFakePlatform(), kv: store.NewMemKV(1), pub: &fakePublisher{}, cfg: config.Default(),
+		now: time.UnixMilli(1_800_000_000_000)}
+	e.cfg.EnablePrivateChannels, e.cfg.EnablePublicChannels = true, true
+	for _, c := range change {
+		c(&e.cfg)
+	}
+	require.NoError(t, e.cfg.Validate())
+	e.svc = receipts.New(receipts.Deps{
+		Store: store.New(e.kv), Platform: e.mm, Publisher: e.pub, Logger: nopLogger{},
+		Config: e.config, Secret: []byte("test-secret"), Now: e.clock,
+		NotifyInterval: time.Hour,
+	})
+	t.Cleanup(e.svc.Close)
+	return e
+}
+
+func (e *env) config() config.Config {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.cfg
+}
+
+func (e *env) setConfig(change func(*config.Config)) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	change(&e.cfg)
+}
+
+// clock moves forward a millisecond per call, so every event has its own time.
+func (e *env) clock() time.Time {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.tick++
+	return e.now.Add(time.Duration(e.tick) * time.Millisecond)
+}
+
+// post creates a post in Mattermost and runs the posted hook.
+func (e *env) post(channelID, userID string, change ...func(*receipts.Post)) string {
+	p := receipts.Post{ID: newID(), ChannelID: channelID, UserID: userID, CreateAt: e.clock().UnixMilli()}
+	for _, c := range change {
+		c(&p)
+	}
+	e.mm.addPost(p)
+	e.svc.PostCreated(p)
+	return p.ID
+}
+
+func (e *env) read(userID string, postIDs ...string) receipts.ReadResult {
+	e.t.Helper()
+	res, err := e.svc.RecordReads(userID, postIDs)
+	require.NoError(e.t, err)
+	return res
+}
+
+func (e *env) receipt(userID, postID string) receipts.Receipt {
+	e.t.Helper()
+	res, err := e.svc.QueryReceipts(userID, []string{postID})
+	require.NoError(e.t, err)
+	require.Empty(e.t, res.Skipped, "query skipped the post")
+	require.Len(e.t, res.Receipts, 1)
+	return res.Receipts[0]
+}
+
+func (e *env) skipReason(res receipts.ReadResult, postID string) string {
+	for _, s := range res.Skipped {
+		if s.PostID == postID {
+			return s.Reason
+		}
+	}
+	return ""
+}
+
+func boolPtr(b bool) *bool { return &b }

@@ -1,0 +1,105 @@
+package store
+
+import (
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/receipts"
+)
+
+const maxKeyLength = 150
+
+func TestEveryKeyFits(t *testing.T) {
+	id := strings.Repeat("a", 26)
+	big := 1 << 30
+	keys := []string{
+		postKey(id), readChunkKey(id, big), snapshotKey(strings.Repeat("f", 32)), channelIndexKey(id),
+		indexChunkKey(id, big), channelSettingKey(id), watermarkKey(id, id), keyOptOuts, keyWatch, keyCursorSecret,
+	}
+	for _, k := range keys {
+		assert.LessOrEqual(t, len(k), maxKeyLength, k)
+	}
+}
+
+func TestKeysParseBackToTheirKind(t *testing.T) {
+	id := strings.Repeat("b", 26)
+	for key, want := range map[string]string{postKey(id): prefixPost, readChunkKey(id, 3): prefixReadChunk, channelIndexKey(id): prefixChannelIndex} {
+		prefix, rest := parseKey(key)
+		assert.Equal(t, want, prefix)
+		assert.True(t, strings.HasPrefix(rest, id))
+	}
+}
+
+// TestUpdateReappliesOnConflict: concurrent increments under random
+// conflicts all land exactly once.
+func TestUpdateReappliesOnConflict(t *testing.T) {
+	kv := NewMemKV(7)
+	kv.ConflictRate = 0.5
+	s := New(kv)
+	var wg sync.WaitGroup
+	for i := 0; i < 40; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := update(s, "counter", false, func(w *receipts.Watermark) error {
+				w.Until++
+				return nil
+			})
+			assert.NoError(t, err)
+		}()
+	}
+	wg.Wait()
+	kv.ConflictRate = 0
+	var w receipts.Watermark
+	ok, err := s.get("counter", &w)
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.Equal(t, int64(40), w.Until)
+}
+
+func TestUpdateGivesUpAfterBudget(t *testing.T) {
+	kv := NewMemKV(1)
+	kv.ConflictRate = 1
+	s := New(kv)
+	s.attempts = 5
+	_, err := update(s, "k", false, func(*receipts.Watermark) error { return nil })
+	assert.ErrorIs(t, err, ErrConflict)
+}
+
+func TestWatermarkOnlyRises(t *testing.T) {
+	s := New(NewMemKV(1))
+	require.NoError(t, s.RaiseWatermark("c", "u", 10))
+	require.NoError(t, s.RaiseWatermark("c", "u", 5))
+	got, err := s.Watermark("c", "u")
+	require.NoError(t, err)
+	assert.Equal(t, int64(10), got)
+}
+
+func TestSnapshotDeletedOnlyWhenUnused(t *testing.T) {
+	s := New(NewMemKV(1))
+	require.NoError(t, s.SaveSnapshot("old", &receipts.Snapshot{Users: []string{"a"}, LastUsed: 100}))
+	require.NoError(t, s.SaveSnapshot("fresh", &receipts.Snapshot{Users: []string{"a"}, LastUsed: 1000}))
+	deleted, err := s.DeleteSnapshotIfUnused("old", 500)
+	require.NoError(t, err)
+	assert.True(t, deleted)
+	deleted, err = s.DeleteSnapshotIfUnused("fresh", 500)
+	require.NoError(t, err)
+	assert.False(t, deleted)
+	snap, err := s.Snapshot("fresh")
+	require.NoError(t, err)
+	assert.NotNil(t, snap)
+}
+
+func TestCursorSecretIsStable(t *testing.T) {
+	s := New(NewMemKV(1))
+	a, err := s.CursorSecret()
+	require.NoError(t, err)
+	b, err := s.CursorSecret()
+	require.NoError(t, err)
+	assert.Len(t, a, 32)
+	assert.Equal(t, a, b)
+}
