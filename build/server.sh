@@ -13,7 +13,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cache="$root/.cache"
 bin="$cache/bin"
-pgdata="$cache/pg/data"
+pgroot="$cache/pg"
 mmhome="$cache/mm"
 MM_PORT=${MM_PORT:-8065}
 PG_PORT=${PG_PORT:-55432}
@@ -37,6 +37,17 @@ build() {
 
 as_postgres() { runuser -u postgres -- "$@"; }
 
+# The cluster lives in .cache/pg, unless the postgres user cannot reach it
+# (a checkout under a private home folder); then in a folder named after it.
+choose_pgroot() {
+	mkdir -p "$cache"
+	if ! as_postgres test -x "$cache" 2>/dev/null; then
+		pgroot="/var/tmp/readreceipts-pg-$(printf '%s' "$root" | md5sum | cut -c1-12)"
+	fi
+	pgdata="$pgroot/data"
+}
+choose_pgroot
+
 pg_running() { [[ -f "$pgdata/postmaster.pid" ]] && as_postgres "$pgbin/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; }
 
 start_pg() {
@@ -44,12 +55,12 @@ start_pg() {
 	if [[ ! -f "$pgdata/PG_VERSION" ]]; then
 		log "creating a private PostgreSQL cluster in $pgdata"
 		mkdir -p "$pgdata"
-		chown -R postgres:postgres "$cache/pg"
+		chown -R postgres:postgres "$pgroot"
 		as_postgres "$pgbin/initdb" -D "$pgdata" -U postgres -A trust -E UTF8 >/dev/null
 	fi
 	if ! pg_running; then
 		log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
-		as_postgres "$pgbin/pg_ctl" -D "$pgdata" -l "$cache/pg/postgres.log" -w \
+		as_postgres "$pgbin/pg_ctl" -D "$pgdata" -l "$pgroot/postgres.log" -w \
 			-o "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=off -c synchronous_commit=off" start >/dev/null
 	fi
 	if ! as_postgres psql -h 127.0.0.1 -p "$PG_PORT" -Atc "select 1 from pg_roles where rolname='mmuser'" | grep -q 1; then
