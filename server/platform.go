@@ -80,8 +80,15 @@ func (p platform) Channel(channelID string) (*receipts.Channel, error) {
 	return &receipts.Channel{ID: ch.Id, Type: string(ch.Type)}, nil
 }
 
+// CanReadChannel follows Mattermost: members read their channels, and team
+// members may read public channels they have not joined.
 func (p platform) CanReadChannel(userID, channelID string) bool {
-	return p.api.HasPermissionToChannel(userID, channelID, model.PermissionReadChannelContent)
+	if p.api.HasPermissionToChannel(userID, channelID, model.PermissionReadChannelContent) {
+		return true
+	}
+	ch, appErr := p.api.GetChannel(channelID)
+	return appErr == nil && ch.Type == model.ChannelTypeOpen &&
+		p.api.HasPermissionToTeam(userID, ch.TeamId, model.PermissionReadPublicChannel)
 }
 
 // CanManageChannel uses the permission to manage channel roles: channel,

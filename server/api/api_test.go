@@ -167,3 +167,19 @@ func TestFailedBatchSaysWhatWasRecorded(t *testing.T) {
 	assert.Equal(t, []any{"a"}, body["recorded"])
 	assert.Equal(t, []any{"f"}, body["failed"])
 }
+
+func TestChannelReadBody(t *testing.T) {
+	svc := &stubService{}
+	status, _ := serve(t, svc, "POST", "/api/v1/channels/"+validID+"/read", `{"until": 1234}`, true)
+	assert.Equal(t, 200, status)
+	assert.Equal(t, int64(1234), svc.until)
+	status, _ = serve(t, svc, "POST", "/api/v1/channels/"+validID+"/read", " ", true)
+	assert.Equal(t, 200, status)
+	assert.Equal(t, int64(-1), svc.until)
+	status, body := serve(t, svc, "POST", "/api/v1/channels/"+strings.ToUpper(validID)+"/read", "", true)
+	assert.Equal(t, 400, status)
+	assert.Equal(t, "invalid_id", body["id"])
+	big := `{"until": 1` + strings.Repeat(" ", MaxBodyBytes) + `}`
+	status, _ = serve(t, svc, "POST", "/api/v1/channels/"+validID+"/read", big, true)
+	assert.Equal(t, 413, status)
+}

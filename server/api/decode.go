@@ -1,12 +1,12 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
 	"strconv"
 
-	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/pkg/errors"
 
 	"github.com/readreceipts/mattermost-plugin-readreceipts/server/receipts"
@@ -27,6 +27,19 @@ func decode(r *http.Request, dst any) error {
 		return receipts.Invalid("invalid_json", "the body must be a single JSON object")
 	}
 	return nil
+}
+
+// decodeOptional is decode for endpoints whose body may be left out.
+func decodeOptional(r *http.Request, dst any) error {
+	data, err := io.ReadAll(r.Body)
+	if err != nil {
+		return decodeError(err)
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil
+	}
+	r.Body = io.NopCloser(bytes.NewReader(data))
+	return decode(r, dst)
 }
 
 func decodeError(err error) error {
@@ -51,7 +64,7 @@ func tooLarge(err error) bool {
 // pathID returns a path parameter that must be a Mattermost id.
 func pathID(r *http.Request, name string) (string, error) {
 	id := r.PathValue(name)
-	if !model.IsValidId(id) {
+	if !receipts.IsValidID(id) {
 		return "", receipts.Invalid("invalid_id", name+" must be a 26-character Mattermost id")
 	}
 	return id, nil

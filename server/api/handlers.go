@@ -45,11 +45,10 @@ func (h *Handler) postChannelRead(w http.ResponseWriter, r *http.Request, userID
 	var body struct {
 		Until *int64 `json:"until"`
 	}
-	if r.ContentLength != 0 {
-		if err = decode(r, &body); err != nil {
-			h.fail(w, err)
-			return
-		}
+	// The plugin RPC drops Content-Length, so an empty body shows up as EOF.
+	if err = decodeOptional(r, &body); err != nil {
+		h.fail(w, err)
+		return
 	}
 	until := int64(-1)
 	if body.Until != nil {

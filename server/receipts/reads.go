@@ -1,7 +1,6 @@
 package receipts
 
 import (
-	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/pkg/errors"
 )
 
@@ -60,7 +59,7 @@ func (s *Service) readOne(access *accessCache, userID, postID string, at int64, 
 
 // visibleRecord loads a tracked post the caller may see, or says why not.
 func (s *Service) visibleRecord(access *accessCache, postID string) (*PostRecord, string, error) {
-	if !model.IsValidId(postID) {
+	if !IsValidID(postID) {
 		return nil, ReasonNotFound, nil
 	}
 	rec, err := s.store.Post(postID)
@@ -267,6 +266,19 @@ func (s *Service) ReactionAdded(userID, postID string) {
 		}
 	}
 	s.readBefore(userID, *p, s.nowMillis())
+}
+
+// IsValidID reports whether id is a Mattermost id: 26 lower-case letters and digits.
+func IsValidID(id string) bool {
+	if len(id) != 26 {
+		return false
+	}
+	for _, c := range id {
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
 }
 
 func unique(ids []string) []string {
