@@ -49,8 +49,14 @@ server-up:
 ## run: everything a person needs to try the plugin locally
 run: dist server-up
 	@cd test/integration && $(GO) run ./cmd/demo --bundle ../../$(BUNDLE)
+	@build/hostpage.sh start
+	@echo
+	@echo "Watch receipts arrive in the project's host page: http://127.0.0.1:$${HOST_PAGE_PORT:-8070}"
+	@echo "  open it in two browser windows (one private), log in as alice and as bob (password above),"
+	@echo "  post as alice in the DM, and look at it as bob."
 
 stop:
+	@build/hostpage.sh stop
 	@build/server.sh stop
 
 ## test: every test
@@ -71,6 +77,7 @@ test-e2e: dist server-up
 
 ## check: static checks
 check: manifest webapp/node_modules lint-go
+	@test -z "$$(gofmt -l server build test)" || { gofmt -l server build test; echo "run gofmt -w"; exit 1; }
 	$(GO) vet ./...
 	cd test/integration && $(GO) vet ./...
 	cd webapp && npm run typecheck && npm run lint

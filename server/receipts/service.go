@@ -16,12 +16,12 @@ type Service struct {
 	config func() config.Config
 	now    func() time.Time
 
-	secret    []byte
-	snapshots *snapshotCache
+	secret      []byte
+	snapshots   *snapshotCache
 	memberCache *memberCache
-	notifier  *notifier
-	postLocks stripedLocks
-	views     viewState
+	notifier    *notifier
+	postLocks   stripedLocks
+	views       viewState
 }
 
 // Deps are the Service's collaborators.
@@ -43,14 +43,14 @@ type Deps struct {
 // New builds a Service.
 func New(d Deps) *Service {
 	s := &Service{
-		store:     d.Store,
-		mm:        d.Platform,
-		pub:       d.Publisher,
-		log:       d.Logger,
-		config:    d.Config,
-		now:       d.Now,
-		secret:    d.Secret,
-		snapshots: newSnapshotCache(1024),
+		store:       d.Store,
+		mm:          d.Platform,
+		pub:         d.Publisher,
+		log:         d.Logger,
+		config:      d.Config,
+		now:         d.Now,
+		secret:      d.Secret,
+		snapshots:   newSnapshotCache(1024),
 		memberCache: newMemberCache(memberCacheTTL),
 	}
 	if s.now == nil {

@@ -35,10 +35,10 @@ const (
 
 func join(parts ...string) string { return strings.Join(parts, ":") }
 
-func postKey(postID string) string              { return join(prefixPost, postID) }
-func readChunkKey(postID string, k int) string  { return join(prefixReadChunk, postID, strconv.Itoa(k)) }
-func snapshotKey(id string) string              { return join(prefixSnapshot, id) }
-func channelIndexKey(channelID string) string   { return join(prefixChannelIndex, channelID) }
+func postKey(postID string) string             { return join(prefixPost, postID) }
+func readChunkKey(postID string, k int) string { return join(prefixReadChunk, postID, strconv.Itoa(k)) }
+func snapshotKey(id string) string             { return join(prefixSnapshot, id) }
+func channelIndexKey(channelID string) string  { return join(prefixChannelIndex, channelID) }
 func indexChunkKey(channelID string, k int) string {
 	return join(prefixIndexChunk, channelID, strconv.Itoa(k))
 }

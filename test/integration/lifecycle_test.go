@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/stretchr/testify/require"
 
 	"github.com/readreceipts/mattermost-plugin-readreceipts/test/integration/mmtest"
@@ -38,4 +39,33 @@ func TestPostDeletion(t *testing.T) {
 	require.Contains(t, []string{mmtest.ReasonNotFound, mmtest.ReasonNotTracked}, reasons(out.Skipped)[post.Id])
 
 	requireCounts(t, author, kept.Id, 1, 3)
+}
+
+// TestRetention: when an admin lowers RetentionDays, the plugin runs its
+// retention job at once; receipts of older posts go, newer ones stay. Only
+// a system admin may give a post an old create_at, so the author is one.
+func TestRetention(t *testing.T) {
+	env := newEnv(t)
+	author := env.NewUser(t, "oldtimer")
+	_, err := suite.Admin.UpdateUserRoles(t.Context(), author.Id, "system_user system_admin")
+	require.NoError(t, err)
+	reader := env.NewUser(t, "reader")
+	ch := env.DM(t, author, reader)
+	threeDaysAgo := model.GetMillis() - 3*24*time.Hour.Milliseconds()
+	old := postWithTracked(t, author, &model.Post{ChannelId: ch.Id, Message: "from long ago", CreateAt: threeDaysAgo})
+	require.Equal(t, threeDaysAgo, old.CreateAt)
+	recent := postTracked(t, author, ch.Id, "from today")
+	requireRecorded(t, reader, old.Id)
+	requireRecorded(t, reader, recent.Id)
+
+	s := baseline
+	s.RetentionDays = 1
+	withSettings(t, s)
+
+	err = mmtest.Poll(settle, 200*time.Millisecond, func() (bool, string) {
+		r, reason := query(t, author, old.Id)
+		return r == nil && reason == mmtest.ReasonNotTracked, "old post: " + reason
+	})
+	require.NoError(t, err, "receipts older than RetentionDays are deleted")
+	waitCounts(t, author, recent.Id, 1, 0)
 }

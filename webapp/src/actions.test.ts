@@ -1,0 +1,174 @@
+import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
+
+import {reportSeen, requestReceipts, resetQueues, setSendReadReceipts} from './actions';
+import type {Dispatch} from './actions';
+import {client} from './client';
+import {getPluginState} from './selectors';
+import {DM, GM, ME, PEER, id, makeStore, post, settle} from './test/store';
+import type {Receipt} from './types';
+
+const receiptOf = (postId: string): Receipt => ({
+    post_id: postId, channel_id: GM, user_id: '', is_peer_read: false, timestamp: 0, read_count: 1, unread_count: 1,
+});
+
+const sending = {mySettings: {send_read_receipts: true, can_change: true}};
+
+describe('receipt queries', () => {
+    beforeEach(() => {
+        vi.useFakeTimers();
+        resetQueues();
+    });
+    afterEach(() => {
+        vi.useRealTimers();
+    });
+
+    it('asks for many posts in one request and caches the answers', async () => {
+        const query = vi.spyOn(client, 'queryReceipts').mockImplementation(async (ids) => ({
+            receipts: ids.filter((i) => i !== id('p3')).map(receiptOf),
+            skipped: [{post_id: id('p3'), reason: 'not_tracked'}],
+        }));
+        const store = makeStore();
+        const dispatch = store.dispatch as unknown as Dispatch;
+        dispatch(requestReceipts([id('p1')]));
+        dispatch(requestReceipts([id('p2')]));
+        dispatch(requestReceipts([id('p3'), id('p1')]));
+        expect(getPluginState(store.getState()).receipts[id('p2')]).toEqual({status: 'loading'});
+
+        await vi.runAllTimersAsync();
+
+        expect(query).toHaveBeenCalledTimes(1);
+        expect(query.mock.calls[0][0].sort()).toEqual([id('p1'), id('p2'), id('p3')]);
+        const receipts = getPluginState(store.getState()).receipts;
+        expect(receipts[id('p1')]?.status).toBe('tracked');
+        expect(receipts[id('p3')]).toEqual({status: 'skipped', reason: 'not_tracked'});
+    });
+
+    it('does not ask again for posts it knows, unless forced', async () => {
+        const query = vi.spyOn(client, 'queryReceipts').mockImplementation(async (ids) => ({receipts: ids.map(receiptOf), skipped: []}));
+        const store = makeStore();
+        const dispatch = store.dispatch as unknown as Dispatch;
+        dispatch(requestReceipts([id('p1')]));
+        await vi.runAllTimersAsync();
+        dispatch(requestReceipts([id('p1')]));
+        await vi.runAllTimersAsync();
+        expect(query).toHaveBeenCalledTimes(1);
+
+        dispatch(requestReceipts([id('p1')], true));
+        await vi.runAllTimersAsync();
+        expect(query).toHaveBeenCalledTimes(2);
+        expect(getPluginState(store.getState()).receipts[id('p1')]?.status).toBe('tracked');
+    });
+
+    it('marks posts as failed when the request fails, and does not retry on its own', async () => {
+        const query = vi.spyOn(client, 'queryReceipts').mockRejectedValue(new Error('down'));
+        const store = makeStore();
+        const dispatch = store.dispatch as unknown as Dispatch;
+        dispatch(requestReceipts([id('p1')]));
+        await vi.runAllTimersAsync();
+        expect(getPluginState(store.getState()).receipts[id('p1')]).toEqual({status: 'failed'});
+        dispatch(requestReceipts([id('p1')]));
+        await vi.runAllTimersAsync();
+        expect(query).toHaveBeenCalledTimes(1);
+    });
+});
+
+describe('reportSeen', () => {
+    beforeEach(() => {
+        vi.useFakeTimers();
+        resetQueues();
+    });
+    afterEach(() => {
+        vi.useRealTimers();
+    });
+
+    const posts = [post('a', PEER, DM), post('b', PEER, DM), post('own', ME, DM), post('sys', PEER, DM), post('optout', PEER, DM, {read_receipt: false})];
+    posts[3].type = 'system_join_channel';
+
+    it('reports others\' posts once, in one batch', async () => {
+        const reads = vi.spyOn(client, 'reportReads').mockResolvedValue({recorded: [id('a'), id('b')], skipped: []});
+        const store = makeStore({posts, plugin: sending});
+        const dispatch = store.dispatch as unknown as Dispatch;
+        for (const name of ['a', 'b', 'a', 'own', 'sys', 'optout', 'unknown']) {
+            dispatch(reportSeen(id(name)));
+        }
+        await vi.runAllTimersAsync();
+        dispatch(reportSeen(id('a')));
+        await vi.runAllTimersAsync();
+
+        expect(reads).toHaveBeenCalledTimes(1);
+        expect(reads.mock.calls[0][0]).toEqual([id('a'), id('b')]);
+    });
+
+    it('reports nothing while the user does not send receipts, or before that is known', async () => {
+        const reads = vi.spyOn(client, 'reportReads').mockResolvedValue({recorded: [], skipped: []});
+        for (const plugin of [{}, {mySettings: {send_read_receipts: false, can_change: true}}]) {
+            const store = makeStore({posts, plugin});
+            (store.dispatch as unknown as Dispatch)(reportSeen(id('a')));
+        }
+        await vi.runAllTimersAsync();
+        expect(reads).not.toHaveBeenCalled();
+    });
+
+    it('reports under always_on whatever the user chose', async () => {
+        const reads = vi.spyOn(client, 'reportReads').mockResolvedValue({recorded: [id('a')], skipped: []});
+        const config = {
+            enable_direct_messages: true, enable_group_messages: true, enable_private_channels: false, enable_public_channels: false,
+            request_mode: 'all' as const, max_channel_members: 5000, privacy_policy: 'always_on' as const, reciprocal: true, counts_visible_to: 'author' as const,
+        };
+        const store = makeStore({posts, plugin: {config, mySettings: {send_read_receipts: false, can_change: false}}});
+        (store.dispatch as unknown as Dispatch)(reportSeen(id('a')));
+        await vi.runAllTimersAsync();
+        expect(reads).toHaveBeenCalledWith([id('a')]);
+    });
+
+    it('does not report a post known to be untracked', async () => {
+        const reads = vi.spyOn(client, 'reportReads').mockResolvedValue({recorded: [], skipped: []});
+        const store = makeStore({posts, plugin: {...sending, receipts: {[id('a')]: {status: 'skipped', reason: 'not_tracked'}}}});
+        (store.dispatch as unknown as Dispatch)(reportSeen(id('a')));
+        await vi.runAllTimersAsync();
+        expect(reads).not.toHaveBeenCalled();
+    });
+
+    it('reports again after a failed request', async () => {
+        const reads = vi.spyOn(client, 'reportReads').mockRejectedValueOnce(new Error('down')).mockResolvedValue({recorded: [id('a')], skipped: []});
+        const store = makeStore({posts, plugin: sending});
+        const dispatch = store.dispatch as unknown as Dispatch;
+        dispatch(reportSeen(id('a')));
+        await vi.runAllTimersAsync();
+        dispatch(reportSeen(id('a')));
+        await vi.runAllTimersAsync();
+        expect(reads).toHaveBeenCalledTimes(2);
+        expect(getPluginState(store.getState()).reported[id('a')]).toBe(true);
+    });
+
+    it('reloads the user\'s settings when the server says they do not send receipts', async () => {
+        vi.spyOn(client, 'reportReads').mockResolvedValue({recorded: [], skipped: [{post_id: id('a'), reason: 'disabled'}]});
+        vi.spyOn(client, 'getMySettings').mockResolvedValue({send_read_receipts: false, can_change: true});
+        const store = makeStore({posts, plugin: sending});
+        (store.dispatch as unknown as Dispatch)(reportSeen(id('a')));
+        await vi.runAllTimersAsync();
+        await settle();
+        expect(getPluginState(store.getState()).mySettings?.send_read_receipts).toBe(false);
+    });
+});
+
+describe('setSendReadReceipts', () => {
+    beforeEach(() => {
+        resetQueues();
+    });
+
+    it('asks again for receipts hidden by privacy once the user sends receipts again', async () => {
+        vi.useFakeTimers();
+        vi.spyOn(client, 'setSendReadReceipts').mockResolvedValue({send_read_receipts: true, can_change: true});
+        const query = vi.spyOn(client, 'queryReceipts').mockImplementation(async (ids) => ({receipts: ids.map(receiptOf), skipped: []}));
+        const store = makeStore({plugin: {receipts: {
+            [id('h')]: {status: 'skipped', reason: 'hidden_by_privacy'},
+            [id('n')]: {status: 'skipped', reason: 'not_tracked'},
+        }}});
+        await (store.dispatch as unknown as Dispatch)(setSendReadReceipts(true));
+        await vi.runAllTimersAsync();
+        vi.useRealTimers();
+        expect(query).toHaveBeenCalledWith([id('h')]);
+        expect(getPluginState(store.getState()).receipts[id('h')]?.status).toBe('tracked');
+    });
+});

@@ -1,0 +1,120 @@
+import {act, fireEvent, screen} from '@testing-library/react';
+import React from 'react';
+import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
+
+import {receiptsReceived, resetQueues} from '../../actions';
+import {client} from '../../client';
+import {getPluginState} from '../../selectors';
+import {DM, GM, ME, PEER, id, makeStore, post, renderWithStore} from '../../test/store';
+import type {PluginConfig, Receipt} from '../../types';
+import type {Seen} from '../../visibility';
+
+import PostReceipt from './post_receipt';
+
+const dmReceipt = (postId: string, read = false): Receipt => ({
+    post_id: postId, channel_id: DM, user_id: PEER, is_peer_read: read, timestamp: read ? Date.now() : 0, read_count: read ? 1 : 0, unread_count: read ? 0 : 1,
+});
+const groupReceipt = (postId: string, read: number, unread: number): Receipt => ({
+    post_id: postId, channel_id: GM, user_id: '', is_peer_read: false, timestamp: 0, read_count: read, unread_count: unread,
+});
+
+const config = (counts: 'author' | 'members'): PluginConfig => ({
+    enable_direct_messages: true, enable_group_messages: true, enable_private_channels: false, enable_public_channels: false,
+    request_mode: 'all', max_channel_members: 5000, privacy_policy: 'user_choice', reciprocal: true, counts_visible_to: counts,
+});
+
+function fakeSeen(): Seen & {observed: string[]} {
+    const observed: string[] = [];
+    return {observed, observe: (_el, postId) => {
+        observed.push(postId);
+        return () => undefined;
+    }};
+}
+
+describe('PostReceipt', () => {
+    beforeEach(() => {
+        vi.useFakeTimers();
+        resetQueues();
+    });
+    afterEach(() => {
+        vi.useRealTimers();
+    });
+
+    it('shows ✓ on the user\'s own direct message and turns it into ✓✓ when the event arrives', async () => {
+        const p = post('mine', ME, DM);
+        vi.spyOn(client, 'queryReceipts').mockResolvedValue({receipts: [dmReceipt(p.id)], skipped: []});
+        const store = makeStore({posts: [p]});
+        renderWithStore(<PostReceipt postId={p.id}/>, store);
+
+        await act(() => vi.runAllTimersAsync());
+        expect(screen.getByRole('img', {name: 'Sent'}).textContent).toBe('✓');
+
+        act(() => {
+            store.dispatch(receiptsReceived([dmReceipt(p.id, true)]));
+        });
+        expect(screen.getByRole('img', {name: /^Read \d{1,2}:\d\d [AP]M$/}).textContent).toBe('✓✓');
+    });
+
+    it('shows nothing on an untracked post', async () => {
+        const p = post('mine', ME, DM);
+        vi.spyOn(client, 'queryReceipts').mockResolvedValue({receipts: [], skipped: [{post_id: p.id, reason: 'not_tracked'}]});
+        const {container} = renderWithStore(<PostReceipt postId={p.id}/>, makeStore({posts: [p]}));
+        await act(() => vi.runAllTimersAsync());
+        expect(container.textContent).toBe('');
+        expect(screen.queryByRole('img')).toBeNull();
+    });
+
+    it('neither asks nor shows anything for others\' posts when counts are the author\'s', async () => {
+        const p = post('theirs', PEER, GM);
+        const query = vi.spyOn(client, 'queryReceipts');
+        const {container} = renderWithStore(<PostReceipt postId={p.id}/>, makeStore({posts: [p], plugin: {config: config('author')}}));
+        await act(() => vi.runAllTimersAsync());
+        expect(query).not.toHaveBeenCalled();
+        expect(container.textContent).toBe('');
+    });
+
+    it('shows counts, not a button, on others\' group posts when counts are visible to members', async () => {
+        const p = post('theirs', PEER, GM);
+        vi.spyOn(client, 'queryReceipts').mockResolvedValue({receipts: [groupReceipt(p.id, 1, 2)], skipped: []});
+        renderWithStore(<PostReceipt postId={p.id}/>, makeStore({posts: [p], plugin: {config: config('members')}}));
+        await act(() => vi.runAllTimersAsync());
+        expect(screen.getByRole('img', {name: 'Read by 1 of 3'})).toBeTruthy();
+        expect(screen.queryByRole('button')).toBeNull();
+    });
+
+    it('opens the readers of the user\'s own group post', async () => {
+        const p = post('mine', ME, GM);
+        vi.spyOn(client, 'queryReceipts').mockResolvedValue({receipts: [groupReceipt(p.id, 2, 0)], skipped: []});
+        const store = makeStore({posts: [p]});
+        renderWithStore(<PostReceipt postId={p.id}/>, store);
+        await act(() => vi.runAllTimersAsync());
+        fireEvent.click(screen.getByRole('button', {name: /Read by 2 of 2/}));
+        expect(getPluginState(store.getState()).readersPostId).toBe(p.id);
+    });
+
+    it('asks for all posts on screen in one request', async () => {
+        const posts = ['a', 'b', 'c'].map((n) => post(n, ME, DM));
+        const query = vi.spyOn(client, 'queryReceipts').mockImplementation(async (ids) => ({receipts: ids.map((i) => dmReceipt(i)), skipped: []}));
+        renderWithStore(<>{posts.map((p) => <PostReceipt
+            key={p.id}
+            postId={p.id}
+        />)}</>, makeStore({posts}));
+        await act(() => vi.runAllTimersAsync());
+        expect(query).toHaveBeenCalledTimes(1);
+        expect(screen.getAllByRole('img', {name: 'Sent'})).toHaveLength(3);
+    });
+
+    it('watches posts that can have receipts, and not system posts', () => {
+        const p = post('theirs', PEER, DM);
+        const sys = {...post('sys', PEER, DM), type: 'system_add_to_channel'};
+        const seen = fakeSeen();
+        renderWithStore(<><PostReceipt
+            postId={p.id}
+            seen={seen}
+        /><PostReceipt
+            postId={sys.id}
+            seen={seen}
+        /></>, makeStore({posts: [p, sys]}));
+        expect(seen.observed).toEqual([id('theirs')]);
+    });
+});

@@ -1,0 +1,105 @@
+import React, {useEffect, useLayoutEffect, useRef} from 'react';
+import {useSelector} from 'react-redux';
+
+import {openReaders, requestReceipts} from '../../actions';
+import {usePluginDispatch} from '../../hooks';
+import type {PostAttachmentProps} from '../../mattermost';
+import {
+    getChannel,
+    getConfig,
+    getCurrentUserId,
+    getPost,
+    getReceiptEntry,
+    mayBeTracked,
+} from '../../selectors';
+import type {GlobalState} from '../../selectors';
+import type {Seen} from '../../visibility';
+import {postElement} from '../../visibility';
+import ReceiptIndicator from '../receipt_indicator/receipt_indicator';
+
+export interface PostReceiptProps extends PostAttachmentProps {
+
+    /** Watches the post for read reporting; absent, nothing is reported. */
+    seen?: Seen;
+}
+
+const ROW: React.CSSProperties = {display: 'flex', justifyContent: 'flex-end', minHeight: 0};
+const PLACEHOLDER: React.CSSProperties = {display: 'block', height: 16};
+
+/**
+ * PostReceipt fills the post attachment slot under every post: it shows the receipt of the user's own
+ * tracked posts (and counts of others' posts where counts are visible to members), and reports the
+ * post as seen when the user has looked at it.
+ */
+export default function PostReceipt({postId, theme, onHeightChange, seen}: PostReceiptProps) {
+    const dispatch = usePluginDispatch();
+    const post = useSelector((s: GlobalState) => getPost(s, postId));
+    const me = useSelector(getCurrentUserId);
+    const config = useSelector(getConfig);
+    const channelType = useSelector((s: GlobalState) => (post ? getChannel(s, post.channel_id)?.type : undefined));
+    const entry = useSelector((s: GlobalState) => getReceiptEntry(s, postId));
+    const anchor = useRef<HTMLSpanElement>(null);
+
+    const eligible = post ? mayBeTracked(post) : false;
+    const own = Boolean(post && post.user_id === me);
+    const countsForMembers = config?.counts_visible_to === 'members' && channelType !== undefined && channelType !== 'D';
+    const wanted = eligible && (own || countsForMembers);
+
+    useEffect(() => {
+        if (wanted && entry === undefined) {
+            dispatch(requestReceipts([postId]));
+        }
+    }, [dispatch, wanted, entry, postId]);
+
+    useEffect(() => {
+        const el = anchor.current;
+        if (!seen || !eligible || !el) {
+            return undefined;
+        }
+        return seen.observe(postElement(el, postId), postId);
+    }, [seen, eligible, postId]);
+
+    const status = entry?.status;
+    useLayoutEffect(() => {
+        if (anchor.current && onHeightChange) {
+            onHeightChange(anchor.current.offsetHeight);
+        }
+    }, [status, onHeightChange]);
+
+    let content: React.ReactNode = null;
+    if (wanted && entry?.status === 'tracked') {
+        const isGroup = !entry.receipt.user_id;
+        content = (
+            <ReceiptIndicator
+                receipt={entry.receipt}
+                theme={theme}
+                onOpen={own && isGroup ? () => dispatch(openReaders(postId)) : undefined}
+            />
+        );
+    } else if (wanted && own && entry?.status === 'loading') {
+        // Keep the row's height while the answer is on its way, so the post does not jump.
+        content = <span style={PLACEHOLDER}/>;
+    }
+
+    return (
+        <span
+            ref={anchor}
+            className='readreceipts-post'
+            data-post-id={postId}
+            style={content ? ROW : undefined}
+        >{content}</span>
+    );
+}
+
+/** postReceiptSlot binds the tracker to the component registered in the post attachment slot. */
+export function postReceiptSlot(seen: Seen): React.ComponentType<PostAttachmentProps> {
+    function PostReceiptSlot(props: PostAttachmentProps) {
+        return (
+            <PostReceipt
+                {...props}
+                seen={seen}
+            />
+        );
+    }
+    return PostReceiptSlot;
+}
