@@ -13,7 +13,7 @@ export MM_SITE_URL ?= http://127.0.0.1:8065
 STATICCHECK_VERSION := v0.8.2
 GOBIN_LOCAL := $(CURDIR)/.cache/gobin
 
-.PHONY: all manifest server webapp dist run stop test test-go test-webapp test-integration test-e2e check lint-go server-up clean
+.PHONY: all manifest server webapp dist run stop test test-go test-webapp test-integration test-e2e bench check lint-go server-up clean
 
 all: dist
 
@@ -74,6 +74,10 @@ test-integration: dist server-up
 test-e2e: dist server-up
 	@cd test/integration && $(GO) run ./cmd/demo --bundle ../../$(BUNDLE) --quiet --env-file $(CURDIR)/.cache/demo.env
 	source .cache/demo.env && cd webapp && npm run e2e
+
+## bench: the plugin's endpoints against the server's own operations, on the real server
+bench: dist server-up
+	cd test/integration && PLUGIN_BUNDLE=$(CURDIR)/$(BUNDLE) $(GO) test -count=1 -run '^$$' -bench AgainstServer -benchtime 1x -timeout 20m ./
 
 ## check: static checks
 check: manifest webapp/node_modules lint-go

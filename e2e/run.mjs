@@ -346,6 +346,13 @@ test('under per-message requests, the channel menu asks for receipts on what the
     }
 });
 
+// An unlicensed server caps active users, so every run deactivates its own.
+async function deactivateUsers(users) {
+    for (const user of Object.values(users ?? {})) {
+        await api(ADMIN_TOKEN, 'DELETE', `/api/v4/users/${user.id}`).catch((err) => log(`e2e: could not deactivate ${user.username}: ${err.message}`));
+    }
+}
+
 // --- main --------------------------------------------------------------------------------------
 
 async function main() {
@@ -361,8 +368,9 @@ async function main() {
     const errors = [];
     let passed = 0;
     let failed = 0;
+    let ctx;
     try {
-        const ctx = await setup();
+        ctx = await setup();
         ctx.pages = {
             alice: await openAs(browser, server.url, ctx.users.alice, errors),
             bob: await openAs(browser, server.url, ctx.users.bob, errors),
@@ -392,6 +400,7 @@ async function main() {
     } finally {
         await browser.close();
         await server.close();
+        await deactivateUsers(ctx?.users);
         await restorePluginConfig(saved).catch((err) => log(`e2e: could not restore the plugin settings: ${err.message}`));
     }
     log(`screenshots: ${ARTIFACTS}`);

@@ -69,7 +69,8 @@ type memberCache struct {
 }
 
 type memberEntry struct {
-	members []Member
+	// present holds the active, non-bot members by id; shared, read-only.
+	present map[string]Member
 	at      time.Time
 }
 
@@ -77,17 +78,17 @@ func newMemberCache(ttl time.Duration) *memberCache {
 	return &memberCache{ttl: ttl, items: map[string]memberEntry{}}
 }
 
-func (c *memberCache) get(channelID string, now time.Time) ([]Member, bool) {
+func (c *memberCache) get(channelID string, now time.Time) (map[string]Member, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.items[channelID]
 	if !ok || now.Sub(e.at) > c.ttl {
 		return nil, false
 	}
-	return e.members, true
+	return e.present, true
 }
 
-func (c *memberCache) put(channelID string, members []Member, now time.Time) {
+func (c *memberCache) put(channelID string, members []Member, now time.Time) map[string]Member {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.items) > 10000 {
@@ -97,7 +98,14 @@ func (c *memberCache) put(channelID string, members []Member, now time.Time) {
 			}
 		}
 	}
-	c.items[channelID] = memberEntry{members: members, at: now}
+	present := make(map[string]Member, len(members))
+	for _, m := range members {
+		if m.Active && !m.IsBot {
+			present[m.UserID] = m
+		}
+	}
+	c.items[channelID] = memberEntry{present: present, at: now}
+	return present
 }
 
 func (c *memberCache) forget(channelID string) {
@@ -112,33 +120,18 @@ func (c *memberCache) forgetAll() {
 	c.items = map[string]memberEntry{}
 }
 
-// members returns the channel's members, from the cache when fresh.
-func (s *Service) members(channelID string) ([]Member, error) {
+// present returns the active, non-bot members of a channel by id, from the
+// cache when fresh. The map is shared: do not change it.
+func (s *Service) present(channelID string) (map[string]Member, error) {
 	now := s.now()
-	if m, ok := s.memberCache.get(channelID, now); ok {
-		return m, nil
+	if p, ok := s.memberCache.get(channelID, now); ok {
+		return p, nil
 	}
 	m, err := s.mm.Members(channelID)
 	if err != nil {
 		return nil, errors.Wrap(err, "failed to list channel members")
 	}
-	s.memberCache.put(channelID, m, now)
-	return m, nil
-}
-
-// present returns the active, non-bot members of a channel by id.
-func (s *Service) present(channelID string) (map[string]Member, error) {
-	all, err := s.members(channelID)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]Member, len(all))
-	for _, m := range all {
-		if m.Active && !m.IsBot {
-			out[m.UserID] = m
-		}
-	}
-	return out, nil
+	return s.memberCache.put(channelID, m, now), nil
 }
 
 // MembershipChanged drops cached members of a channel (join, leave).

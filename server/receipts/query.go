@@ -10,11 +10,15 @@ import (
 func (s *Service) QueryReceipts(userID string, postIDs []string) (QueryResult, error) {
 	res := QueryResult{Receipts: []Receipt{}, Skipped: []Skipped{}}
 	cfg := s.config()
+	opted, err := s.activeOptOuts(cfg)
+	if err != nil {
+		return res, err
+	}
 	access := newAccessCache(s.mm, userID)
 	for _, id := range unique(postIDs) {
 		rec, reason, err := s.visibleRecord(access, id)
 		if err == nil && reason == "" {
-			reason, err = s.mayReadCounts(userID, rec, cfg)
+			reason = mayReadCounts(userID, rec, cfg, opted)
 		}
 		if err != nil {
 			return res, err
@@ -33,18 +37,14 @@ func (s *Service) QueryReceipts(userID string, postIDs []string) (QueryResult, e
 }
 
 // mayReadCounts applies CountsVisibleTo and reciprocity to a visible post.
-func (s *Service) mayReadCounts(userID string, rec *PostRecord, cfg config.Config) (string, error) {
+func mayReadCounts(userID string, rec *PostRecord, cfg config.Config, opted map[string]bool) string {
 	if rec.AuthorID != userID && cfg.CountsVisibleTo != config.CountsMembers {
-		return ReasonNoPermission, nil
+		return ReasonNoPermission
 	}
-	hidden, err := s.hidden(rec.AuthorID, cfg)
-	if err != nil {
-		return "", err
+	if cfg.Reciprocal && opted[rec.AuthorID] {
+		return ReasonHidden
 	}
-	if hidden {
-		return ReasonHidden, nil
-	}
-	return "", nil
+	return ""
 }
 
 // receipt computes a post's receipt. Recipients who have left the channel or
