@@ -43,6 +43,29 @@ describe('receipt queries', () => {
         expect(receipts[id('p3')]).toEqual({status: 'skipped', reason: 'not_tracked'});
     });
 
+    it('asks once more about a fresh post that came back not_tracked', async () => {
+        const fresh = {...post('fresh', ME, GM), create_at: Date.now()};
+        const old = post('old', ME, GM);
+        let calls = 0;
+        const query = vi.spyOn(client, 'queryReceipts').mockImplementation(async (ids) => {
+            calls += 1;
+            if (calls === 1) {
+                return {receipts: [], skipped: ids.map((i) => ({post_id: i, reason: 'not_tracked' as const}))};
+            }
+            return {receipts: ids.map(receiptOf), skipped: []};
+        });
+        const store = makeStore({posts: [fresh, old]});
+        const dispatch = store.dispatch as unknown as Dispatch;
+        dispatch(requestReceipts([fresh.id, old.id]));
+        await vi.runAllTimersAsync();
+
+        expect(query).toHaveBeenCalledTimes(2);
+        expect(query.mock.calls[1][0]).toEqual([fresh.id]);
+        const receipts = getPluginState(store.getState()).receipts;
+        expect(receipts[fresh.id]?.status).toBe('tracked');
+        expect(receipts[old.id]).toEqual({status: 'skipped', reason: 'not_tracked'});
+    });
+
     it('does not ask again for posts it knows, unless forced', async () => {
         const query = vi.spyOn(client, 'queryReceipts').mockImplementation(async (ids) => ({receipts: ids.map(receiptOf), skipped: []}));
         const store = makeStore();

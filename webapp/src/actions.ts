@@ -23,6 +23,11 @@ const QUERY_DELAY_MS = 150;
 const READS_DELAY_MS = 500;
 const MAX_WAIT_MS = 1500;
 
+// The server tracks a post just after saving it, so a post asked about in its
+// first seconds may come back not_tracked too early; it is asked once more.
+export const FRESH_POST_MS = 10_000;
+export const RETRY_FRESH_MS = 2_000;
+
 export const receiptsReceived = (receipts: Receipt[]): PluginAction => ({type: T.RECEIPTS_RECEIVED, receipts});
 export const configReceived = (config: PluginConfig): PluginAction => ({type: T.CONFIG_RECEIVED, config});
 export const mySettingsReceived = (settings: MySettings): PluginAction => ({type: T.MY_SETTINGS_RECEIVED, settings});
@@ -52,13 +57,16 @@ export function resetQueues(): void {
     readQueue = null;
 }
 
-function flushQuery(postIds: string[]): Thunk {
-    return async (dispatch) => {
+function flushQuery(postIds: string[], retried = false): Thunk {
+    return async (dispatch, getState) => {
         try {
             const result = await client.queryReceipts(postIds);
             dispatch(receiptsReceived(result.receipts ?? []));
             const skipped = result.skipped ?? [];
             dispatch({type: T.RECEIPTS_SKIPPED, skipped});
+            if (!retried) {
+                retryFresh(dispatch, getState, skipped.filter((s) => s.reason === 'not_tracked').map((s) => s.post_id));
+            }
             const answered = new Set([...(result.receipts ?? []).map((r) => r.post_id), ...skipped.map((s) => s.post_id)]);
             const unanswered = postIds.filter((id) => !answered.has(id));
             if (unanswered.length > 0) {
@@ -68,6 +76,17 @@ function flushQuery(postIds: string[]): Thunk {
             dispatch({type: T.RECEIPTS_FAILED, postIds});
         }
     };
+}
+
+function retryFresh(dispatch: Dispatch, getState: GetState, postIds: string[]): void {
+    const now = Date.now();
+    const fresh = postIds.filter((id) => {
+        const createdAt = getPost(getState(), id)?.create_at;
+        return createdAt !== undefined && now - createdAt < FRESH_POST_MS;
+    });
+    if (fresh.length > 0) {
+        setTimeout(() => dispatch(flushQuery(fresh, true)), RETRY_FRESH_MS);
+    }
 }
 
 /**
