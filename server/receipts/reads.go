@@ -19,6 +19,7 @@ func (s *Service) RecordReads(userID string, postIDs []string) (ReadResult, erro
 	cfg := s.config()
 	sends, err := s.sends(userID, cfg)
 	if err != nil {
+		res.Failed = unique(postIDs)
 		return res, err
 	}
 	access := newAccessCache(s.mm, userID)

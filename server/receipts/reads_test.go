@@ -163,9 +163,9 @@ func TestDisabledUserSendsNothing(t *testing.T) {
 	assert.Equal(t, []string{p}, e.read(bob, p).Recorded, "always_on overrides the choice")
 }
 
-// TestConcurrentReadsSurviveFaults has many readers of one post race while
-// the KV store fails and conflicts at random: every reader whose call
-// succeeded is counted exactly once, and failed calls leave nothing behind.
+// TestConcurrentReadsSurviveFaults has many readers of one post race through
+// three servers sharing one KV store that fails and conflicts at random:
+// every reader is counted exactly once, and failed calls leave nothing behind.
 func TestConcurrentReadsSurviveFaults(t *testing.T) {
 	for seed := int64(1); seed <= 5; seed++ {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
@@ -179,12 +179,14 @@ func TestConcurrentReadsSurviveFaults(t *testing.T) {
 			p := e.post(ch, author)
 			faulty := store.NewMemKV(seed)
 			copyKV(t, e.kv, faulty)
-			svc := e.withKV(faulty)
-			faulty.FailRate, faulty.ConflictRate = 0.05, 0.3
+			servers := []*receipts.Service{e.withKV(faulty), e.withKV(faulty), e.withKV(faulty)}
+			svc := servers[0]
+			faulty.SetFaults(0.05, 0.3)
 
 			var wg sync.WaitGroup
-			for _, r := range readers {
+			for i, r := range readers {
 				wg.Add(1)
+				svc := servers[i%len(servers)]
 				go func(r string) {
 					defer wg.Done()
 					for { // a client retries until it gets an answer
@@ -196,7 +198,7 @@ func TestConcurrentReadsSurviveFaults(t *testing.T) {
 				}(r)
 			}
 			wg.Wait()
-			faulty.FailRate, faulty.ConflictRate = 0, 0
+			faulty.SetFaults(0, 0)
 
 			page, err := svc.Readers(author, p, receipts.ReaderQuery{Filter: receipts.FilterRead, PerPage: 100})
 			require.NoError(t, err)
@@ -242,4 +244,31 @@ func assertErrID(t *testing.T, err error, id string) {
 	e, ok := receipts.AsError(err)
 	require.True(t, ok, "not a client error: %v", err)
 	assert.Equal(t, id, e.ID)
+}
+
+// TestBatchFailureSaysWhatWasRecorded: when the KV store fails midway
+// through a batch, each post is either fully recorded (and listed as
+// recorded) or untouched (and listed as failed); retrying completes it.
+func TestBatchFailureSaysWhatWasRecorded(t *testing.T) {
+	e := newEnv(t)
+	alice, bob := e.mm.addUser("alice"), e.mm.addUser("bob")
+	dm := e.mm.addChannel(receipts.ChannelDirect, alice, bob)
+	var posts []string
+	for i := 0; i < 40; i++ {
+		posts = append(posts, e.post(dm, alice))
+	}
+	e.kv.SetFaults(0.15, 0)
+	res, err := e.svc.RecordReads(bob, posts)
+	e.kv.SetFaults(0, 0)
+	require.Error(t, err, "with 40 posts and a 15% failure rate some call fails")
+	require.NotEmpty(t, res.Failed)
+	assert.Equal(t, len(posts), len(res.Recorded)+len(res.Failed)+len(res.Skipped))
+	for _, p := range res.Recorded {
+		assert.Equal(t, 1, e.receipt(alice, p).ReadCount, "recorded %s", p)
+	}
+	for _, p := range res.Failed {
+		assert.Equal(t, 0, e.receipt(alice, p).ReadCount, "failed %s left nothing", p)
+	}
+	again := e.read(bob, posts...)
+	assert.ElementsMatch(t, res.Failed, again.Recorded)
 }

@@ -15,11 +15,11 @@ type MemKV struct {
 	mu   sync.Mutex
 	data map[string][]byte
 
-	// FailRate is the chance that any call fails with an error.
-	FailRate float64
-	// ConflictRate is the chance that a compare-and-set loses as if another
-	// writer had been first (without writing).
-	ConflictRate float64
+	// failRate is the chance that any call fails with an error; conflictRate
+	// the chance that a compare-and-set loses as if another writer had been
+	// first (without writing).
+	failRate     float64
+	conflictRate float64
 	rnd          *rand.Rand
 }
 
@@ -33,13 +33,20 @@ func NewMemKV(seed int64) *MemKV {
 	return &MemKV{data: map[string][]byte{}, rnd: rand.New(rand.NewSource(seed))}
 }
 
+// SetFaults sets the chances of failures and of compare-and-set conflicts.
+func (m *MemKV) SetFaults(failRate, conflictRate float64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.failRate, m.conflictRate = failRate, conflictRate
+}
+
 func (m *MemKV) fault(rate float64) bool { return rate > 0 && m.rnd.Float64() < rate }
 
 // Get implements KV.
 func (m *MemKV) Get(key string) ([]byte, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.fault(m.FailRate) {
+	if m.fault(m.failRate) {
 		return nil, ErrInjected
 	}
 	return bytes.Clone(m.data[key]), nil
@@ -49,7 +56,7 @@ func (m *MemKV) Get(key string) ([]byte, error) {
 func (m *MemKV) Set(key string, value []byte) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.fault(m.FailRate) {
+	if m.fault(m.failRate) {
 		return ErrInjected
 	}
 	m.put(key, value)
@@ -60,11 +67,11 @@ func (m *MemKV) Set(key string, value []byte) error {
 func (m *MemKV) CompareAndSet(key string, old, value []byte) (bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.fault(m.FailRate) {
+	if m.fault(m.failRate) {
 		return false, ErrInjected
 	}
 	cur, exists := m.data[key]
-	if (old == nil && exists) || (old != nil && (!exists || !bytes.Equal(cur, old))) || m.fault(m.ConflictRate) {
+	if (old == nil && exists) || (old != nil && (!exists || !bytes.Equal(cur, old))) || m.fault(m.conflictRate) {
 		return false, nil
 	}
 	m.put(key, value)

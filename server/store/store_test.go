@@ -38,7 +38,7 @@ func TestKeysParseBackToTheirKind(t *testing.T) {
 // conflicts all land exactly once.
 func TestUpdateReappliesOnConflict(t *testing.T) {
 	kv := NewMemKV(7)
-	kv.ConflictRate = 0.5
+	kv.SetFaults(0, 0.5)
 	s := New(kv)
 	var wg sync.WaitGroup
 	for i := 0; i < 40; i++ {
@@ -53,7 +53,7 @@ func TestUpdateReappliesOnConflict(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	kv.ConflictRate = 0
+	kv.SetFaults(0, 0)
 	var w receipts.Watermark
 	ok, err := s.get("counter", &w)
 	require.NoError(t, err)
@@ -63,7 +63,7 @@ func TestUpdateReappliesOnConflict(t *testing.T) {
 
 func TestUpdateGivesUpAfterBudget(t *testing.T) {
 	kv := NewMemKV(1)
-	kv.ConflictRate = 1
+	kv.SetFaults(0, 1)
 	s := New(kv)
 	s.attempts = 5
 	_, err := update(s, "k", false, func(*receipts.Watermark) error { return nil })
