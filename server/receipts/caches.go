@@ -127,6 +127,12 @@ func (s *Service) present(channelID string) (map[string]Member, error) {
 	if p, ok := s.memberCache.get(channelID, now); ok {
 		return p, nil
 	}
+	// One fetch per channel at a time: the workers of a batch share it.
+	unlock := s.memberLocks.lock(channelID)
+	defer unlock()
+	if p, ok := s.memberCache.get(channelID, now); ok {
+		return p, nil
+	}
 	m, err := s.mm.Members(channelID)
 	if err != nil {
 		return nil, errors.Wrap(err, "failed to list channel members")

@@ -15,25 +15,36 @@ func (s *Service) QueryReceipts(userID string, postIDs []string) (QueryResult, e
 		return res, err
 	}
 	access := newAccessCache(s.mm, userID)
-	for _, id := range unique(postIDs) {
-		rec, reason, err := s.visibleRecord(access, id)
-		if err == nil && reason == "" {
-			reason = mayReadCounts(userID, rec, cfg, opted)
+	ids := unique(postIDs)
+	answers := make([]Receipt, len(ids))
+	reasons := make([]string, len(ids))
+	errs := make([]error, len(ids))
+	parallel(len(ids), func(i int) {
+		answers[i], reasons[i], errs[i] = s.queryOne(access, userID, ids[i], cfg, opted)
+	})
+	for i, id := range ids {
+		switch {
+		case errs[i] != nil:
+			return res, errs[i]
+		case reasons[i] != "":
+			res.Skipped = append(res.Skipped, Skipped{PostID: id, Reason: reasons[i]})
+		default:
+			res.Receipts = append(res.Receipts, answers[i])
 		}
-		if err != nil {
-			return res, err
-		}
-		if reason != "" {
-			res.Skipped = append(res.Skipped, Skipped{PostID: id, Reason: reason})
-			continue
-		}
-		r, err := s.receipt(id, rec)
-		if err != nil {
-			return res, err
-		}
-		res.Receipts = append(res.Receipts, r)
 	}
 	return res, nil
+}
+
+func (s *Service) queryOne(access *accessCache, userID, postID string, cfg config.Config, opted map[string]bool) (Receipt, string, error) {
+	rec, reason, err := s.visibleRecord(access, postID)
+	if err != nil || reason != "" {
+		return Receipt{}, reason, err
+	}
+	if reason = mayReadCounts(userID, rec, cfg, opted); reason != "" {
+		return Receipt{}, reason, nil
+	}
+	r, err := s.receipt(postID, rec)
+	return r, "", err
 }
 
 // mayReadCounts applies CountsVisibleTo and reciprocity to a visible post.

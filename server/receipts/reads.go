@@ -1,6 +1,8 @@
 package receipts
 
 import (
+	"sync"
+
 	"github.com/pkg/errors"
 )
 
@@ -24,18 +26,23 @@ func (s *Service) RecordReads(userID string, postIDs []string) (ReadResult, erro
 	}
 	access := newAccessCache(s.mm, userID)
 	now := s.nowMillis()
+	ids := unique(postIDs)
+	reasons := make([]string, len(ids))
+	errs := make([]error, len(ids))
+	parallel(len(ids), func(i int) {
+		reasons[i], errs[i] = s.readOne(access, userID, ids[i], now, sends)
+	})
 	var firstErr error
-	for _, id := range unique(postIDs) {
-		reason, err := s.readOne(access, userID, id, now, sends)
+	for i, id := range ids {
 		switch {
-		case err != nil:
-			s.log.Warn("failed to record read", "post_id", id, "user_id", userID, "err", err.Error())
+		case errs[i] != nil:
+			s.log.Warn("failed to record read", "post_id", id, "user_id", userID, "err", errs[i].Error())
 			res.Failed = append(res.Failed, id)
 			if firstErr == nil {
-				firstErr = err
+				firstErr = errs[i]
 			}
-		case reason != "":
-			res.Skipped = append(res.Skipped, Skipped{PostID: id, Reason: reason})
+		case reasons[i] != "":
+			res.Skipped = append(res.Skipped, Skipped{PostID: id, Reason: reasons[i]})
 		default:
 			res.Recorded = append(res.Recorded, id)
 		}
@@ -294,10 +301,36 @@ func unique(ids []string) []string {
 	return out
 }
 
-// accessCache remembers, for one request, which channels the caller may read.
+// batchWorkers is how many posts of one batch are worked on at once; each
+// mostly waits on the server, so a few in flight cut a batch's latency.
+const batchWorkers = 8
+
+// parallel runs fn(0..n-1) on up to batchWorkers goroutines and waits.
+func parallel(n int, fn func(i int)) {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(n, batchWorkers); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				fn(i)
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+// accessCache remembers, for one request, which channels the caller may
+// read. It is safe for concurrent use.
 type accessCache struct {
 	mm     Platform
 	userID string
+	mu     sync.Mutex
 	seen   map[string]bool
 }
 
@@ -306,6 +339,8 @@ func newAccessCache(mm Platform, userID string) *accessCache {
 }
 
 func (a *accessCache) canRead(channelID string) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	ok, found := a.seen[channelID]
 	if !found {
 		ok = a.mm.CanReadChannel(a.userID, channelID)

@@ -21,6 +21,7 @@ type Service struct {
 	memberCache *memberCache
 	notifier    *notifier
 	postLocks   stripedLocks
+	memberLocks stripedLocks
 	views       viewState
 }
 
