@@ -5,6 +5,7 @@ package api
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/readreceipts/mattermost-plugin-readreceipts/server/config"
 	"github.com/readreceipts/mattermost-plugin-readreceipts/server/receipts"
@@ -36,11 +37,13 @@ type Handler struct {
 	config func() config.Config
 	log    Logger
 	mux    *http.ServeMux
+	limit  *limiter
 }
 
 // NewHandler builds the router. config returns the current settings.
 func NewHandler(svc Service, cfg func() config.Config, log Logger) *Handler {
-	h := &Handler{svc: svc, config: cfg, log: log, mux: http.NewServeMux()}
+	h := &Handler{svc: svc, config: cfg, log: log, mux: http.NewServeMux(),
+		limit: newLimiter(requestsPerSecond, requestBurst, time.Now)}
 	h.route("POST /api/v1/reads", h.postReads)
 	h.route("POST /api/v1/channels/{channel_id}/read", h.postChannelRead)
 	h.route("POST /api/v1/receipts/query", h.postReceiptsQuery)
@@ -66,6 +69,11 @@ func (h *Handler) route(pattern string, fn handlerFunc) {
 		userID := r.Header.Get("Mattermost-User-Id")
 		if userID == "" {
 			h.fail(w, receipts.ErrUnauthorized)
+			return
+		}
+		if !h.limit.allow(userID) {
+			w.Header().Set("Retry-After", "1")
+			h.fail(w, receipts.ErrTooManyRequests)
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)

@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pkg/errors"
 	"github.com/stretchr/testify/assert"
@@ -182,4 +183,25 @@ func TestChannelReadBody(t *testing.T) {
 	big := `{"until": 1` + strings.Repeat(" ", MaxBodyBytes) + `}`
 	status, _ = serve(t, svc, "POST", "/api/v1/channels/"+validID+"/read", big, true)
 	assert.Equal(t, 413, status)
+}
+
+func TestRateLimitPerUser(t *testing.T) {
+	now := time.Unix(1000, 0)
+	h := NewHandler(&stubService{}, config.Default, discard{})
+	h.limit = newLimiter(2, 3, func() time.Time { return now })
+	call := func(user string) int {
+		req := httptest.NewRequest("GET", "/api/v1/config", nil)
+		req.Header.Set("Mattermost-User-Id", user)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	for i := 0; i < 3; i++ {
+		assert.Equal(t, 200, call("alice"), "within the burst")
+	}
+	assert.Equal(t, 429, call("alice"))
+	assert.Equal(t, 200, call("bob"), "each user has a budget of their own")
+	now = now.Add(500 * time.Millisecond)
+	assert.Equal(t, 200, call("alice"), "refilled at two a second")
+	assert.Equal(t, 429, call("alice"))
 }

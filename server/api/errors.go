@@ -32,6 +32,8 @@ func statusOf(err error) (int, errorBody) {
 		return http.StatusRequestEntityTooLarge, body
 	case receipts.KindUnauthorized:
 		return http.StatusUnauthorized, body
+	case receipts.KindTooManyRequests:
+		return http.StatusTooManyRequests, body
 	}
 	return http.StatusInternalServerError, errorBody{Error: "internal error; see the server log", ID: "internal"}
 }
