@@ -37,8 +37,15 @@ func (s *Service) watchChannel(channelID string) {
 	if s.views.watched == nil {
 		s.views.watched = map[string]int64{}
 	}
+	if len(s.views.watched) > 10000 {
+		for ch, at := range s.views.watched {
+			if now-at >= hourMillis {
+				delete(s.views.watched, ch)
+			}
+		}
+	}
 	last := s.views.watched[channelID]
-	fresh := now-last < 60*60*1000
+	fresh := now-last < hourMillis
 	if !fresh {
 		s.views.watched[channelID] = now
 	}
@@ -51,7 +58,10 @@ func (s *Service) watchChannel(channelID string) {
 	}
 }
 
-const dayMillis = 24 * 60 * 60 * 1000
+const (
+	hourMillis = 60 * 60 * 1000
+	dayMillis  = 24 * hourMillis
+)
 
 // PollViews applies the views of every watched channel. It returns how many
 // reads it recorded. Callers run it on one server at a time.
@@ -62,6 +72,7 @@ func (s *Service) PollViews() (int, error) {
 	}
 	s.views.mu.Lock()
 	start := s.views.next
+	s.views.forgetUnwatched(watched)
 	s.views.mu.Unlock()
 	total, pages := 0, 0
 	for n := range watched {
@@ -103,6 +114,20 @@ func (s *Service) pollChannel(channelID string) (int, int, error) {
 		}
 		if len(views) < viewPageSize {
 			return total, page + 1, nil
+		}
+	}
+}
+
+// forgetUnwatched drops what is remembered of channels no longer watched, so
+// memory follows the watched set. Called with mu held.
+func (v *viewState) forgetUnwatched(watched []string) {
+	keep := make(map[string]bool, len(watched))
+	for _, ch := range watched {
+		keep[ch] = true
+	}
+	for ch := range v.seen {
+		if !keep[ch] {
+			delete(v.seen, ch)
 		}
 	}
 }
