@@ -75,35 +75,58 @@ function useSlot(name: string): Registered[] {
     return useSelector((state: HostState) => state.slots[name] ?? []);
 }
 
-function PostMenu({postId}: {postId: string}) {
-    const items = useSlot('PostDropdownMenu');
+// DropdownMenu is a button that opens a list of registered actions, each called with target.
+function DropdownMenu({label, glyph, wrapperStyle, side, items, target, empty}: {
+    label: string;
+    glyph: string;
+    wrapperStyle: React.CSSProperties;
+    side: 'left' | 'right';
+    items: Registered[];
+    target: string;
+    empty?: string;
+}) {
     const [open, setOpen] = useState(false);
-    const visible = items.filter((i) => !i.filter || (i.filter as (id: string) => boolean)(postId));
-    if (visible.length === 0) {
-        return null;
-    }
     return (
-        <span style={{position: 'absolute', right: 0, top: 4}}>
+        <span style={wrapperStyle}>
             <button
                 type='button'
-                aria-label='Post menu'
+                aria-label={label}
                 onClick={() => setOpen(!open)}
-            >{'⋯'}</button>
+            >{glyph}</button>
             {open && (
-                <ul style={{...s.menu, right: 0}}>
-                    {visible.map((i) => (
+                <ul style={{...s.menu, [side]: 0}}>
+                    {items.length === 0 && empty && <li style={s.menuItem}>{empty}</li>}
+                    {items.map((i) => (
                         <li key={i.id}><button
                             type='button'
                             style={s.menuItem}
                             onClick={() => {
                                 setOpen(false);
-                                (i.action as (id: string) => void)(postId);
+                                (i.action as (id: string) => void)(target);
                             }}
                         >{resolve(i.text)}</button></li>
                     ))}
                 </ul>
             )}
         </span>
+    );
+}
+
+function PostMenu({postId}: {postId: string}) {
+    const items = useSlot('PostDropdownMenu');
+    const visible = items.filter((i) => !i.filter || (i.filter as (id: string) => boolean)(postId));
+    if (visible.length === 0) {
+        return null;
+    }
+    return (
+        <DropdownMenu
+            label='Post menu'
+            glyph={'⋯'}
+            wrapperStyle={{position: 'absolute', right: 0, top: 4}}
+            side='right'
+            items={visible}
+            target={postId}
+        />
     );
 }
 
@@ -128,31 +151,17 @@ function ChannelMenu() {
     const items = useSlot('ChannelHeader');
     const store = useStore();
     const channelId = useSelector((state: HostState) => state.entities.channels.currentChannelId);
-    const [open, setOpen] = useState(false);
     const visible = items.filter((i) => !i.shouldRender || (i.shouldRender as (s: unknown) => boolean)(store.getState()));
     return (
-        <span style={{position: 'relative'}}>
-            <button
-                type='button'
-                aria-label='Channel menu'
-                onClick={() => setOpen(!open)}
-            >{'▾'}</button>
-            {open && (
-                <ul style={{...s.menu, left: 0}}>
-                    {visible.length === 0 && <li style={s.menuItem}>{'(nothing here)'}</li>}
-                    {visible.map((i) => (
-                        <li key={i.id}><button
-                            type='button'
-                            style={s.menuItem}
-                            onClick={() => {
-                                setOpen(false);
-                                (i.action as (id: string) => void)(channelId);
-                            }}
-                        >{resolve(i.text)}</button></li>
-                    ))}
-                </ul>
-            )}
-        </span>
+        <DropdownMenu
+            label='Channel menu'
+            glyph={'▾'}
+            wrapperStyle={{position: 'relative'}}
+            side='left'
+            items={visible}
+            target={channelId}
+            empty='(nothing here)'
+        />
     );
 }
 

@@ -59,11 +59,7 @@ func (h *Handler) postChannelRead(w http.ResponseWriter, r *http.Request, userID
 		}
 	}
 	n, err := h.svc.MarkChannelRead(userID, channelID, until)
-	if err != nil {
-		h.fail(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]int{"recorded": n})
+	h.answer(w, map[string]int{"recorded": n}, err)
 }
 
 func (h *Handler) postReceiptsQuery(w http.ResponseWriter, r *http.Request, userID string) {
@@ -73,11 +69,7 @@ func (h *Handler) postReceiptsQuery(w http.ResponseWriter, r *http.Request, user
 		return
 	}
 	res, err := h.svc.QueryReceipts(userID, ids)
-	if err != nil {
-		h.fail(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, res)
+	h.answer(w, res, err)
 }
 
 func (h *Handler) getReaders(w http.ResponseWriter, r *http.Request, userID string) {
@@ -92,11 +84,7 @@ func (h *Handler) getReaders(w http.ResponseWriter, r *http.Request, userID stri
 		return
 	}
 	page, err := h.svc.Readers(userID, postID, q)
-	if err != nil {
-		h.fail(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, page)
+	h.answer(w, page, err)
 }
 
 func (h *Handler) getChannelSettings(w http.ResponseWriter, r *http.Request, userID string) {
