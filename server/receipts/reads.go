@@ -159,6 +159,12 @@ func (s *Service) MarkChannelRead(userID, channelID string, until int64) (int, e
 // channel created after the user's watermark (less a margin) and at or
 // before until. readAt gives the read time for a post created at t.
 func (s *Service) readConversation(userID, channelID string, until int64, readAt func(t int64) int64) (int, error) {
+	// Every post of the server comes through here: a channel that never had a
+	// tracked post costs one read.
+	idx, err := s.store.ChannelIndex(channelID)
+	if err != nil || idx == nil {
+		return 0, errors.Wrap(err, "failed to load channel index")
+	}
 	sends, err := s.sends(userID, s.config())
 	if err != nil || !sends {
 		return 0, err
@@ -171,7 +177,7 @@ func (s *Service) readConversation(userID, channelID string, until int64, readAt
 		return 0, nil
 	}
 	n := 0
-	err = s.walkIndex(channelID, from-indexMarginMillis, func(e IndexEntry) error {
+	err = s.walkIndex(channelID, idx, from-indexMarginMillis, func(e IndexEntry) error {
 		if e.CreateAt > until {
 			return nil
 		}
@@ -202,11 +208,8 @@ func (s *Service) readIndexed(userID, postID string, at int64) (bool, error) {
 
 // walkIndex visits a channel's tracked posts from newest to oldest until it
 // meets one created at or before stopAt.
-func (s *Service) walkIndex(channelID string, stopAt int64, visit func(IndexEntry) error) error {
-	idx, err := s.store.ChannelIndex(channelID)
-	if err != nil || idx == nil {
-		return errors.Wrap(err, "failed to load channel index")
-	}
+func (s *Service) walkIndex(channelID string, idx *ChannelIndex, stopAt int64, visit func(IndexEntry) error) error {
+	var err error
 	entries := idx.Tail
 	for k := idx.Chunks; ; k-- {
 		for j := len(entries) - 1; j >= 0; j-- {
