@@ -1,6 +1,8 @@
 package store
 
 import (
+	"sort"
+
 	"github.com/readreceipts/mattermost-plugin-readreceipts/server/receipts"
 )
 
@@ -121,5 +123,6 @@ func (s *Store) Watched(since int64) ([]string, error) {
 			out = append(out, ch)
 		}
 	}
+	sort.Strings(out) // a stable order lets the poller go round-robin
 	return out, nil
 }
