@@ -1,0 +1,112 @@
+package receipts_test
+
+import (
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/receipts"
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/store"
+)
+
+// countingKV counts the KV operations that pass through it.
+type countingKV struct {
+	store.KV
+	ops atomic.Int64
+}
+
+func (c *countingKV) Get(key string) ([]byte, error) {
+	c.ops.Add(1)
+	return c.KV.Get(key)
+}
+
+func (c *countingKV) Set(key string, value []byte) error {
+	c.ops.Add(1)
+	return c.KV.Set(key, value)
+}
+
+func (c *countingKV) CompareAndSet(key string, old, value []byte) (bool, error) {
+	c.ops.Add(1)
+	return c.KV.CompareAndSet(key, old, value)
+}
+
+// costs are the KV operations of each kind of request for a batch of posts.
+type costs struct{ reads, query, readPage, unreadPage int64 }
+
+// measureCosts builds a channel of the given size with k tracked posts that
+// some members have read, and counts the KV operations of each request.
+func measureCosts(t *testing.T, members, k int) costs {
+	e := newEnv(t)
+	kv := &countingKV{KV: e.kv}
+	svc := receipts.New(receipts.Deps{
+		Store: store.New(kv), Platform: e.mm, Publisher: e.pub, Logger: nopLogger{},
+		Config: e.config, Secret: []byte("s"), Now: e.clock, NotifyInterval: time.Hour,
+	})
+	t.Cleanup(svc.Close)
+	users := make([]string, members)
+	for i := range users {
+		users[i] = e.mm.addUser(fmt.Sprintf("m%05d", i))
+	}
+	ch := e.mm.addChannel(receipts.ChannelPrivate, users...)
+	posts := make([]string, k)
+	for i := range posts {
+		posts[i] = newID()
+		p := receipts.Post{ID: posts[i], ChannelID: ch, UserID: users[0], CreateAt: e.clock().UnixMilli()}
+		e.mm.addPost(p)
+		svc.PostCreated(p)
+	}
+	for _, u := range users[1:6] { // some reads before, so pages have content
+		_, err := svc.RecordReads(u, posts)
+		require.NoError(t, err)
+	}
+	// The first read of each post sends its event at once; later ones wait for
+	// the (hour-long) interval, so from here on the notifier reads nothing.
+	require.Eventually(t, func() bool { return len(e.pub.all()) == k }, 10*time.Second, time.Millisecond)
+
+	var c costs
+	count := func(dst *int64, op func()) {
+		before := kv.ops.Load()
+		op()
+		*dst = kv.ops.Load() - before
+	}
+	count(&c.reads, func() {
+		res, err := svc.RecordReads(users[7], posts)
+		require.NoError(t, err)
+		require.Len(t, res.Recorded, k)
+	})
+	count(&c.query, func() {
+		res, err := svc.QueryReceipts(users[0], posts)
+		require.NoError(t, err)
+		require.Len(t, res.Receipts, k)
+	})
+	count(&c.readPage, func() {
+		_, err := svc.Readers(users[0], posts[0], receipts.ReaderQuery{Filter: receipts.FilterRead, PerPage: 5})
+		require.NoError(t, err)
+	})
+	count(&c.unreadPage, func() {
+		_, err := svc.Readers(users[0], posts[0], receipts.ReaderQuery{Filter: receipts.FilterUnread, PerPage: 5})
+		require.NoError(t, err)
+	})
+	return c
+}
+
+// TestCostDoesNotGrowWithChannelSize: K reads, counts for K posts and a page
+// of readers take the same number of KV operations in a 10-member channel as
+// in a 2,000-member one, and grow linearly with K.
+func TestCostDoesNotGrowWithChannelSize(t *testing.T) {
+	small := measureCosts(t, 10, 20)
+	large := measureCosts(t, 2000, 20)
+	t.Logf("KV operations for 20 posts: small channel %+v, large channel %+v", small, large)
+	assert.Equal(t, small, large)
+	double := measureCosts(t, 10, 40)
+	// One read of the privacy settings per request, then a fixed cost per post.
+	perRead, perQuery := (double.reads-small.reads)/20, (double.query-small.query)/20
+	assert.Equal(t, small.reads, 1+20*perRead, "reads are O(K)")
+	assert.Equal(t, small.query, 1+20*perQuery, "queries are O(K)")
+	assert.LessOrEqual(t, perRead, int64(3), "a read is a record read and one compare-and-set")
+	assert.LessOrEqual(t, perQuery, int64(1), "a count is one record read")
+}
