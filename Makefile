@@ -4,6 +4,7 @@ GO ?= go
 # Override to build fewer platforms while developing: make dist PLATFORMS=linux-amd64
 PLATFORMS ?= linux-amd64 linux-arm64 darwin-amd64 darwin-arm64 windows-amd64.exe
 EXECUTABLES := $(addprefix server/dist/plugin-,$(PLATFORMS))
+HOST_PLATFORM := $(shell $(GO) env GOOS)-$(shell $(GO) env GOARCH)$(if $(filter windows,$(shell $(GO) env GOOS)),.exe)
 SERVER_SOURCES := $(shell find server -name '*.go' -not -name '*_test.go') go.mod go.sum plugin.json
 WEBAPP_SOURCES := $(shell find webapp/src -type f 2>/dev/null) webapp/package.json webapp/vite.config.ts
 ID := $(shell $(GO) run ./build/manifest id 2>/dev/null)
@@ -46,8 +47,10 @@ dist: server webapp
 server-up:
 	@build/server.sh start
 
-## run: everything a person needs to try the plugin locally
-run: dist server-up
+## run: everything a person needs to try the plugin locally (the bundle for this machine only, to start fast)
+run: manifest
+	@$(MAKE) --no-print-directory dist PLATFORMS=$(HOST_PLATFORM)
+	@build/server.sh start
 	@cd test/integration && $(GO) run ./cmd/demo --bundle ../../$(BUNDLE)
 	@build/hostpage.sh start
 	@echo

@@ -322,11 +322,13 @@ func printSummary(team *model.Team, token string, welcome *model.Post) {
 	site := mmtest.SiteURL()
 	api := site + mmtest.APIPath
 	fmt.Printf(`
-Read Receipts demo is ready at %s  (team %q: %s/%s)
+Read Receipts demo is ready: Mattermost API at %s, team %q.
+This local server is built without Mattermost's web app; use the host page below, the API,
+or point a Mattermost desktop or mobile app at it.
 
 Logins:
   %-6s %s   (system admin)
-`, site, team.Name, site, team.Name, mmtest.AdminUsername, mmtest.AdminPassword)
+`, site, team.Name, mmtest.AdminUsername, mmtest.AdminPassword)
 	for _, name := range demoUsers {
 		fmt.Printf("  %-6s %s\n", name, demoPassword)
 	}
