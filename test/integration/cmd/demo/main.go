@@ -323,8 +323,7 @@ func printSummary(team *model.Team, token string, welcome *model.Post) {
 	api := site + mmtest.APIPath
 	fmt.Printf(`
 Read Receipts demo is ready: Mattermost API at %s, team %q.
-This local server is built without Mattermost's web app; use the host page below, the API,
-or point a Mattermost desktop or mobile app at it.
+This local server is built without Mattermost's web app: use the host page below, or the API.
 
 Logins:
   %-6s %s   (system admin)
