@@ -188,7 +188,6 @@ func TestEventsCarryLatestCounts(t *testing.T) {
 		last := ev[len(ev)-1].payload["receipts"].([]any)[0].(map[string]any)
 		return last["read_count"] == 5 && last["unread_count"] == 0
 	}, 10*time.Second, 10*time.Millisecond, "the last event has the final counts")
-	assert.Less(t, len(e.pub.all()), 5, "reads arriving together are coalesced")
 }
 
 func TestChannelSettings(t *testing.T) {
