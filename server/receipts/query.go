@@ -40,19 +40,21 @@ func (s *Service) queryOne(access *accessCache, userID, postID string, cfg confi
 	if err != nil || reason != "" {
 		return Receipt{}, reason, err
 	}
-	if reason = mayReadCounts(userID, rec, cfg, opted); reason != "" {
+	if reason = mayReadCounts(userID, rec, cfg, opted, access); reason != "" {
 		return Receipt{}, reason, nil
 	}
 	r, err := s.receipt(postID, rec)
 	return r, "", err
 }
 
-// mayReadCounts applies CountsVisibleTo and reciprocity to a visible post.
-func mayReadCounts(userID string, rec *PostRecord, cfg config.Config, opted map[string]bool) string {
-	if rec.AuthorID != userID && cfg.CountsVisibleTo != config.CountsMembers {
+// mayReadCounts applies CountsVisibleTo and reciprocity to a visible post:
+// others' counts are for channel members when the admin allows it, and under
+// Reciprocal neither an author nor a viewer who stopped sending receipts sees any.
+func mayReadCounts(userID string, rec *PostRecord, cfg config.Config, opted map[string]bool, access *accessCache) string {
+	if rec.AuthorID != userID && (cfg.CountsVisibleTo != config.CountsMembers || !access.isMember(rec.ChannelID)) {
 		return ReasonNoPermission
 	}
-	if cfg.Reciprocal && opted[rec.AuthorID] {
+	if cfg.Reciprocal && (opted[rec.AuthorID] || opted[userID]) {
 		return ReasonHidden
 	}
 	return ""

@@ -296,3 +296,26 @@ func names(users []receipts.ReaderUser) []string {
 	}
 	return out
 }
+
+func TestMembersModeRespectsMembershipAndViewerPrivacy(t *testing.T) {
+	e := newEnv(t, func(c *config.Config) { c.CountsVisibleTo = config.CountsMembers })
+	alice, bob, carol, eve := e.mm.addUser("alice"), e.mm.addUser("bob"), e.mm.addUser("carol"), e.mm.addUser("eve")
+	pub := e.mm.addChannel(receipts.ChannelOpen, alice, bob, carol)
+	p := e.post(pub, alice)
+	e.read(bob, p)
+	assert.Equal(t, 1, e.receipt(carol, p).ReadCount, "a member sees counts")
+
+	res, err := e.svc.QueryReceipts(eve, []string{p})
+	require.NoError(t, err)
+	assert.Equal(t, []receipts.Skipped{{PostID: p, Reason: receipts.ReasonNoPermission}}, res.Skipped,
+		"eve can read the public channel but is not a member")
+
+	_, err = e.svc.SetSendReadReceipts(carol, false)
+	require.NoError(t, err)
+	res, err = e.svc.QueryReceipts(carol, []string{p})
+	require.NoError(t, err)
+	assert.Equal(t, []receipts.Skipped{{PostID: p, Reason: receipts.ReasonHidden}}, res.Skipped,
+		"under Reciprocal, a viewer who sends no receipts sees none")
+	e.setConfig(func(c *config.Config) { c.Reciprocal = false })
+	assert.Equal(t, 1, e.receipt(carol, p).ReadCount)
+}

@@ -174,7 +174,7 @@ func (s *Service) readConversation(userID, channelID string, until int64, readAt
 		return 0, errors.Wrap(err, "failed to load read watermark")
 	}
 	if until <= from {
-		return 0, nil
+		return 0, nil // everything up to until was applied before
 	}
 	n := 0
 	err = s.walkIndex(channelID, idx, from-indexMarginMillis, func(e IndexEntry) error {
@@ -190,7 +190,10 @@ func (s *Service) readConversation(userID, channelID string, until int64, readAt
 	if err != nil {
 		return n, err
 	}
-	return n, errors.Wrap(s.store.RaiseWatermark(channelID, userID, until), "failed to save read watermark")
+	// Posts are indexed a moment after they are created, so the watermark
+	// stays a margin behind now: a repeat soon after walks the recent posts again.
+	safe := min(until, s.nowMillis()-indexMarginMillis)
+	return n, errors.Wrap(s.store.RaiseWatermark(channelID, userID, safe), "failed to save read watermark")
 }
 
 // readIndexed records a read of an indexed post if the user is a recipient.
@@ -245,6 +248,10 @@ func (s *Service) readBefore(userID string, p Post, at int64) {
 }
 
 func (s *Service) readThread(userID string, p Post, at int64) error {
+	idx, err := s.store.ChannelIndex(p.ChannelID)
+	if err != nil || idx == nil {
+		return errors.Wrap(err, "failed to load channel index") // no tracked post in the channel
+	}
 	sends, err := s.sends(userID, s.config())
 	if err != nil || !sends {
 		return err
@@ -329,16 +336,30 @@ func parallel(n int, fn func(i int)) {
 }
 
 // accessCache remembers, for one request, which channels the caller may
-// read. It is safe for concurrent use.
+// read and is a member of. It is safe for concurrent use.
 type accessCache struct {
-	mm     Platform
-	userID string
-	mu     sync.Mutex
-	seen   map[string]bool
+	mm      Platform
+	userID  string
+	mu      sync.Mutex
+	seen    map[string]bool
+	members map[string]bool
 }
 
 func newAccessCache(mm Platform, userID string) *accessCache {
-	return &accessCache{mm: mm, userID: userID, seen: map[string]bool{}}
+	return &accessCache{mm: mm, userID: userID, seen: map[string]bool{}, members: map[string]bool{}}
+}
+
+// isMember reports whether the caller is a member of the channel; an error
+// counts as not a member.
+func (a *accessCache) isMember(channelID string) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	ok, found := a.members[channelID]
+	if !found {
+		ok, _ = a.mm.IsMember(a.userID, channelID)
+		a.members[channelID] = ok
+	}
+	return ok
 }
 
 func (a *accessCache) canRead(channelID string) bool {

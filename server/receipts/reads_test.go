@@ -272,3 +272,23 @@ func TestBatchFailureSaysWhatWasRecorded(t *testing.T) {
 	again := e.read(bob, posts...)
 	assert.ElementsMatch(t, res.Failed, again.Recorded)
 }
+
+// TestViewBeforeIndexingIsNotLost: the posted hook runs after the post is
+// saved, so a recipient's view can pass a post before it is tracked; the
+// poller looks at recent views again and the read arrives.
+func TestViewBeforeIndexingIsNotLost(t *testing.T) {
+	e := newEnv(t)
+	alice, bob := e.mm.addUser("alice"), e.mm.addUser("bob")
+	dm := e.mm.addChannel(receipts.ChannelDirect, alice, bob)
+	e.post(dm, alice) // the channel is watched from here on
+	late := receipts.Post{ID: newID(), ChannelID: dm, UserID: alice, CreateAt: e.clock().UnixMilli()}
+	e.mm.addPost(late)
+	e.mm.view(dm, bob, e.clock().UnixMilli()) // bob sees it before the hook ran
+	_, err := e.svc.PollViews()
+	require.NoError(t, err)
+
+	e.svc.PostCreated(late)
+	_, err = e.svc.PollViews()
+	require.NoError(t, err)
+	assert.Equal(t, 1, e.receipt(alice, late.ID).ReadCount)
+}

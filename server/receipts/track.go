@@ -70,11 +70,13 @@ func (s *Service) track(p Post) error {
 		Snapshot:    snapID,
 		Readers:     NewBitmap(len(snap.Users)),
 	}
-	if _, err = s.store.InsertPost(p.ID, rec); err != nil {
-		return errors.Wrap(err, "failed to store tracked post")
-	}
+	// Index first: an index entry without a record is skipped by readers, while
+	// a record missing from the index would never get conversation-level reads.
 	if err = s.indexPost(p.ChannelID, IndexEntry{PostID: p.ID, CreateAt: p.CreateAt}); err != nil {
 		return err
+	}
+	if _, err = s.store.InsertPost(p.ID, rec); err != nil {
+		return errors.Wrap(err, "failed to store tracked post")
 	}
 	s.watchChannel(p.ChannelID)
 	return nil

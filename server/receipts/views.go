@@ -110,7 +110,11 @@ func (s *Service) pollChannel(channelID string) (int, int, error) {
 			if err != nil {
 				return total, page + 1, err
 			}
-			s.markViewSeen(channelID, v)
+			// A view this recent may have passed a post that is not indexed yet:
+			// it is looked at again until it is older than the margin.
+			if at < s.nowMillis()-indexMarginMillis {
+				s.markViewSeen(channelID, v)
+			}
 		}
 		if len(views) < viewPageSize {
 			return total, page + 1, nil
