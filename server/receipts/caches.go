@@ -69,7 +69,9 @@ type memberCache struct {
 }
 
 type memberEntry struct {
-	// present holds the active, non-bot members by id; shared, read-only.
+	// members is the channel's member list, present the active, non-bot ones
+	// by id; both shared and read-only.
+	members []Member
 	present map[string]Member
 	at      time.Time
 }
@@ -78,17 +80,17 @@ func newMemberCache(ttl time.Duration) *memberCache {
 	return &memberCache{ttl: ttl, items: map[string]memberEntry{}}
 }
 
-func (c *memberCache) get(channelID string, now time.Time) (map[string]Member, bool) {
+func (c *memberCache) get(channelID string, now time.Time) (memberEntry, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.items[channelID]
 	if !ok || now.Sub(e.at) > c.ttl {
-		return nil, false
+		return memberEntry{}, false
 	}
-	return e.present, true
+	return e, true
 }
 
-func (c *memberCache) put(channelID string, members []Member, now time.Time) map[string]Member {
+func (c *memberCache) put(channelID string, members []Member, now time.Time) memberEntry {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.items) > 10000 {
@@ -104,8 +106,9 @@ func (c *memberCache) put(channelID string, members []Member, now time.Time) map
 			present[m.UserID] = m
 		}
 	}
-	c.items[channelID] = memberEntry{present: present, at: now}
-	return present
+	e := memberEntry{members: members, present: present, at: now}
+	c.items[channelID] = e
+	return e
 }
 
 func (c *memberCache) forget(channelID string) {
@@ -120,24 +123,32 @@ func (c *memberCache) forgetAll() {
 	c.items = map[string]memberEntry{}
 }
 
-// present returns the active, non-bot members of a channel by id, from the
-// cache when fresh. The map is shared: do not change it.
-func (s *Service) present(channelID string) (map[string]Member, error) {
+// channelMembers returns a channel's members, from the cache when fresh.
+// Joins and leaves seen by this server clear the entry at once; the TTL
+// bounds how long a change made through another server goes unseen.
+func (s *Service) channelMembers(channelID string) (memberEntry, error) {
 	now := s.now()
-	if p, ok := s.memberCache.get(channelID, now); ok {
-		return p, nil
+	if e, ok := s.memberCache.get(channelID, now); ok {
+		return e, nil
 	}
 	// One fetch per channel at a time: the workers of a batch share it.
 	unlock := s.memberLocks.lock(channelID)
 	defer unlock()
-	if p, ok := s.memberCache.get(channelID, now); ok {
-		return p, nil
+	if e, ok := s.memberCache.get(channelID, now); ok {
+		return e, nil
 	}
 	m, err := s.mm.Members(channelID)
 	if err != nil {
-		return nil, errors.Wrap(err, "failed to list channel members")
+		return memberEntry{}, errors.Wrap(err, "failed to list channel members")
 	}
 	return s.memberCache.put(channelID, m, now), nil
+}
+
+// present returns the active, non-bot members of a channel by id. The map is
+// shared: do not change it.
+func (s *Service) present(channelID string) (map[string]Member, error) {
+	e, err := s.channelMembers(channelID)
+	return e.present, err
 }
 
 // MembershipChanged drops cached members of a channel (join, leave).

@@ -85,17 +85,16 @@ func (s *Service) track(p Post) error {
 // recipientSnapshot computes who could receive receipts in the channel now
 // and stores it once per distinct set.
 func (s *Service) recipientSnapshot(channelID string, cfg config.Config) (string, *Snapshot, error) {
-	members, err := s.mm.Members(channelID)
+	entry, err := s.channelMembers(channelID)
 	if err != nil {
-		return "", nil, errors.Wrap(err, "failed to list channel members")
+		return "", nil, err
 	}
-	s.memberCache.put(channelID, members, s.now())
 	optOuts, err := s.activeOptOuts(cfg)
 	if err != nil {
 		return "", nil, err
 	}
-	users := make([]string, 0, len(members))
-	for _, m := range members {
+	users := make([]string, 0, len(entry.members))
+	for _, m := range entry.members {
 		if m.Active && !m.IsBot && !optOuts[m.UserID] {
 			users = append(users, m.UserID)
 		}
