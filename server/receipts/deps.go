@@ -141,8 +141,8 @@ type WatchStore interface {
 	// Watch records that the channel had a tracked post at time at, and
 	// forgets channels whose last one is before dropBefore.
 	Watch(channelID string, at, dropBefore int64) error
-	// Watched lists channels with a tracked post at or after since.
-	Watched(since int64) ([]string, error)
+	// Watched lists channels with a tracked post at or after since, by id.
+	Watched(since int64) ([]WatchedChannel, error)
 }
 
 // Kinds of stored records that retention walks over.
@@ -151,6 +151,13 @@ const (
 	RecordSnapshot     = "snapshot"
 	RecordChannelIndex = "channel_index"
 )
+
+// WatchedChannel is a channel whose views are polled, with the last time a
+// tracked post there was noted (at most an hour late).
+type WatchedChannel struct {
+	ID string
+	At int64
+}
 
 // LifecycleStore lets retention walk over and delete old data.
 type LifecycleStore interface {

@@ -16,13 +16,14 @@ import (
 
 // fakePlatform is an in-memory Mattermost: channels, members, posts.
 type fakePlatform struct {
-	mu       sync.Mutex
-	channels map[string]*receipts.Channel
-	members  map[string]map[string]bool // channel -> user -> member
-	users    map[string]*receipts.Member
-	admins   map[string]bool // users who may manage any channel
-	posts    map[string]*receipts.Post
-	views    map[string]map[string]int64 // channel -> user -> last viewed
+	mu        sync.Mutex
+	channels  map[string]*receipts.Channel
+	members   map[string]map[string]bool // channel -> user -> member
+	users     map[string]*receipts.Member
+	admins    map[string]bool // users who may manage any channel
+	posts     map[string]*receipts.Post
+	views     map[string]map[string]int64 // channel -> user -> last viewed
+	viewCalls int
 }
 
 func newFakePlatform() *fakePlatform {
@@ -157,6 +158,7 @@ func (f *fakePlatform) MemberCount(channelID string) (int, error) {
 func (f *fakePlatform) Views(channelID string, page, perPage int) ([]receipts.View, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.viewCalls++
 	var all []receipts.View
 	for u := range f.members[channelID] {
 		all = append(all, receipts.View{UserID: u, LastViewedAt: f.views[channelID][u]})
@@ -322,3 +324,9 @@ func (e *env) skipReason(res receipts.ReadResult, postID string) string {
 }
 
 func boolPtr(b bool) *bool { return &b }
+
+func (f *fakePlatform) viewCallCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.viewCalls
+}

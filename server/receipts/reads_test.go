@@ -292,3 +292,29 @@ func TestViewBeforeIndexingIsNotLost(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, e.receipt(alice, late.ID).ReadCount)
 }
+
+// TestSettledChannelsAreNotListed: once everyone has viewed a channel's newest
+// tracked post, polls skip listing its members until a new post is tracked.
+func TestSettledChannelsAreNotListed(t *testing.T) {
+	e := newEnv(t)
+	alice, bob := e.mm.addUser("alice"), e.mm.addUser("bob")
+	dm := e.mm.addChannel(receipts.ChannelDirect, alice, bob)
+	p := e.post(dm, alice)
+	e.mm.view(dm, alice, e.clock().UnixMilli())
+	e.mm.view(dm, bob, e.clock().UnixMilli())
+	_, err := e.svc.PollViews()
+	require.NoError(t, err)
+	assert.Equal(t, 1, e.receipt(alice, p).ReadCount)
+	listed := e.mm.viewCallCount()
+
+	_, err = e.svc.PollViews()
+	require.NoError(t, err)
+	assert.Equal(t, listed, e.mm.viewCallCount(), "nothing new: the members are not listed")
+
+	p2 := e.post(dm, alice)
+	e.mm.view(dm, bob, e.clock().UnixMilli())
+	_, err = e.svc.PollViews()
+	require.NoError(t, err)
+	assert.Greater(t, e.mm.viewCallCount(), listed)
+	assert.Equal(t, 1, e.receipt(alice, p2).ReadCount)
+}

@@ -63,6 +63,7 @@ func New(d Deps) *Service {
 	}
 	s.notifier = newNotifier(interval, s.publishReceipts)
 	s.views.seen = map[string]map[string]int64{}
+	s.views.settled = map[string]int{}
 	return s
 }
 
@@ -80,11 +81,7 @@ type stripedLocks struct {
 }
 
 func (l *stripedLocks) lock(key string) func() {
-	var h uint32 = 2166136261
-	for i := 0; i < len(key); i++ {
-		h = (h ^ uint32(key[i])) * 16777619
-	}
-	m := &l.locks[h%uint32(len(l.locks))]
+	m := &l.locks[hash(key)%uint32(len(l.locks))]
 	m.Lock()
 	return m.Unlock
 }

@@ -8,16 +8,21 @@ import (
 
 // Reads from clients that do not run our webapp come from channel
 // memberships' last_viewed_at, which every client moves when the user views a
-// channel. Mattermost has no hook for that, so one server polls: every few
-// seconds it pages through the members of each watched channel (a channel
-// with a tracked post in the last WatchDays) and, for each member whose
-// last_viewed_at moved, applies a conversation-level read at that time.
+// channel. Mattermost has no hook for that, so one server polls every few
+// seconds. It looks at each watched channel (one with a tracked post in the
+// last WatchDays): a channel whose newest tracked post everyone has viewed
+// since costs one KV read; otherwise it pages through the channel's members
+// and, for each member whose last_viewed_at moved, applies a
+// conversation-level read at that time. Channels whose last tracked post is
+// more than a day old are looked at once a minute instead of every poll.
 
 // Poll limits.
 const (
-	WatchDays         = 7
+	WatchDays         = 30
 	viewPageSize      = 200
 	maxViewPagesAPoll = 200
+	// slowEvery: a channel quiet for a day is looked at every slowEvery polls.
+	slowEvery = 12
 )
 
 // viewState remembers, on the polling server, the last view time applied
@@ -25,8 +30,10 @@ const (
 type viewState struct {
 	mu      sync.Mutex
 	seen    map[string]map[string]int64
+	settled map[string]int   // channel -> index size when everyone had viewed its newest post
 	watched map[string]int64 // channel -> last time its watch entry was written
 	next    int              // round-robin position when a poll is cut short
+	polls   int
 }
 
 // watchChannel adds the channel to the watched set, writing at most once an
@@ -63,75 +70,128 @@ const (
 	dayMillis  = 24 * hourMillis
 )
 
-// PollViews applies the views of every watched channel. It returns how many
-// reads it recorded. Callers run it on one server at a time.
+// PollViews applies the views of the watched channels due this poll. It
+// returns how many reads it recorded. Callers run it on one server at a time.
 func (s *Service) PollViews() (int, error) {
-	watched, err := s.store.Watched(s.nowMillis() - WatchDays*dayMillis)
+	now := s.nowMillis()
+	watched, err := s.store.Watched(now - WatchDays*dayMillis)
 	if err != nil {
 		return 0, errors.Wrap(err, "failed to load watched channels")
 	}
 	s.views.mu.Lock()
-	start := s.views.next
+	start, poll := s.views.next, s.views.polls
+	s.views.polls++
 	s.views.forgetUnwatched(watched)
 	s.views.mu.Unlock()
 	total, pages := 0, 0
 	for n := range watched {
 		i := (start + n) % len(watched)
+		ch := watched[i]
 		if pages >= maxViewPagesAPoll {
 			s.views.mu.Lock()
 			s.views.next = i
 			s.views.mu.Unlock()
 			break
 		}
-		got, used, err := s.pollChannel(watched[i])
+		if now-ch.At > dayMillis && (poll+int(hash(ch.ID)))%slowEvery != 0 {
+			continue
+		}
+		got, used, err := s.pollChannel(ch.ID)
 		total += got
 		pages += used
 		if err != nil {
-			s.log.Warn("failed to apply channel views", "channel_id", watched[i], "err", err.Error())
+			s.log.Warn("failed to apply channel views", "channel_id", ch.ID, "err", err.Error())
 		}
 	}
 	return total, nil
 }
 
+func hash(s string) uint32 {
+	var h uint32 = 2166136261
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint32(s[i])) * 16777619
+	}
+	return h
+}
+
+// pollChannel applies a channel's views unless everyone had already viewed
+// its newest tracked post. It returns the reads recorded and the member pages used.
 func (s *Service) pollChannel(channelID string) (int, int, error) {
-	total := 0
+	idx, err := s.store.ChannelIndex(channelID)
+	if err != nil || idx == nil || len(idx.Tail) == 0 {
+		return 0, 0, errors.Wrap(err, "failed to load channel index")
+	}
+	newest := idx.Tail[len(idx.Tail)-1].CreateAt
+	size := idx.Chunks*ChunkSize + len(idx.Tail) // changes with every newly indexed post
+	if s.isSettled(channelID, size) {
+		return 0, 0, nil
+	}
+	total, behind := 0, false
 	for page := 0; ; page++ {
 		views, err := s.mm.Views(channelID, page, viewPageSize)
 		if err != nil {
 			return total, page + 1, errors.Wrap(err, "failed to list channel memberships")
 		}
 		for _, v := range views {
-			if !s.viewMoved(channelID, v) {
-				continue
-			}
-			at := v.LastViewedAt
-			n, err := s.readConversation(v.UserID, channelID, at, func(int64) int64 { return at })
+			behind = behind || v.LastViewedAt < newest
+			n, err := s.applyView(channelID, v)
 			total += n
 			if err != nil {
 				return total, page + 1, err
 			}
-			// A view this recent may have passed a post that is not indexed yet:
-			// it is looked at again until it is older than the margin.
-			if at < s.nowMillis()-indexMarginMillis {
-				s.markViewSeen(channelID, v)
-			}
 		}
 		if len(views) < viewPageSize {
+			if !behind {
+				s.markSettled(channelID, size)
+			}
 			return total, page + 1, nil
 		}
 	}
 }
 
+// applyView applies one member's view if it moved since the last poll.
+func (s *Service) applyView(channelID string, v View) (int, error) {
+	if !s.viewMoved(channelID, v) {
+		return 0, nil
+	}
+	at := v.LastViewedAt
+	n, err := s.readConversation(v.UserID, channelID, at, func(int64) int64 { return at })
+	// A view this recent may have passed a post that is not indexed yet: it
+	// is looked at again until it is older than the margin.
+	if err == nil && at < s.nowMillis()-indexMarginMillis {
+		s.markViewSeen(channelID, v)
+	}
+	return n, err
+}
+
+func (s *Service) isSettled(channelID string, size int) bool {
+	s.views.mu.Lock()
+	defer s.views.mu.Unlock()
+	at, ok := s.views.settled[channelID]
+	return ok && at == size
+}
+
+func (s *Service) markSettled(channelID string, size int) {
+	s.views.mu.Lock()
+	defer s.views.mu.Unlock()
+	s.views.settled[channelID] = size
+}
+
 // forgetUnwatched drops what is remembered of channels no longer watched, so
 // memory follows the watched set. Called with mu held.
-func (v *viewState) forgetUnwatched(watched []string) {
+func (v *viewState) forgetUnwatched(watched []WatchedChannel) {
 	keep := make(map[string]bool, len(watched))
 	for _, ch := range watched {
-		keep[ch] = true
+		keep[ch.ID] = true
 	}
 	for ch := range v.seen {
 		if !keep[ch] {
 			delete(v.seen, ch)
+		}
+	}
+	for ch := range v.settled {
+		if !keep[ch] {
+			delete(v.settled, ch)
 		}
 	}
 }

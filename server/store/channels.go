@@ -112,17 +112,18 @@ func (s *Store) Watch(channelID string, at, dropBefore int64) error {
 }
 
 // Watched implements receipts.WatchStore.
-func (s *Store) Watched(since int64) ([]string, error) {
+func (s *Store) Watched(since int64) ([]receipts.WatchedChannel, error) {
 	var w watchRecord
 	if _, err := s.get(keyWatch, &w); err != nil {
 		return nil, err
 	}
-	out := make([]string, 0, len(w.Channels))
+	out := make([]receipts.WatchedChannel, 0, len(w.Channels))
 	for ch, t := range w.Channels {
 		if t >= since {
-			out = append(out, ch)
+			out = append(out, receipts.WatchedChannel{ID: ch, At: t})
 		}
 	}
-	sort.Strings(out) // a stable order lets the poller go round-robin
+	// A stable order lets the poller go round-robin.
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil
 }
