@@ -1,6 +1,10 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/pkg/errors"
 
@@ -34,13 +38,29 @@ func (p *Plugin) loadConfig() error {
 	activated := p.activated
 	p.mu.Unlock()
 	if activated {
-		p.API.PublishWebSocketEvent(receipts.EventConfig, cfg.ClientView().Map(), &model.WebsocketBroadcast{})
-		if cfg.RetentionDays != old.RetentionDays {
-			// A changed retention applies now rather than at the next daily run.
-			go p.runRetention()
-		}
+		p.announce(old, cfg)
 	}
 	return nil
+}
+
+// announce tells clients about changed settings and applies a changed
+// retention at once rather than at the next daily run. Every server of a
+// cluster gets the change; only the first to claim it acts.
+func (p *Plugin) announce(old, cfg config.Config) {
+	data, _ := json.Marshal(cfg)
+	sum := sha256.Sum256(data)
+	won, err := p.store.ClaimConfigChange(hex.EncodeToString(sum[:]))
+	if err != nil {
+		p.client.Log.Warn("failed to claim the configuration change", "err", err.Error())
+		return
+	}
+	if !won {
+		return
+	}
+	p.API.PublishWebSocketEvent(receipts.EventConfig, cfg.ClientView().Map(), &model.WebsocketBroadcast{})
+	if cfg.RetentionDays != old.RetentionDays {
+		go p.runRetention()
+	}
 }
 
 // ConfigurationWillBeSaved refuses invalid plugin settings in the System

@@ -74,9 +74,8 @@ func (p platform) Channel(channelID string) (*receipts.Channel, error) {
 	if appErr != nil {
 		return nil, notFound(appErr, "channel")
 	}
-	if ch.DeleteAt != 0 {
-		return nil, receipts.ErrNotFound
-	}
+	// An archived channel is still a channel: its posts can be read and so
+	// can its receipts, as long as Mattermost lets the user read it.
 	return &receipts.Channel{ID: ch.Id, Type: string(ch.Type)}, nil
 }
 

@@ -30,6 +30,7 @@ type Plugin struct {
 
 	client   *pluginapi.Client
 	config   *config.Holder
+	store    *store.Store
 	service  *receipts.Service
 	http     http.Handler
 	commands *command.Handler
@@ -50,6 +51,7 @@ func (p *Plugin) OnActivate() error {
 		}
 	}
 	st := store.New(store.NewPluginKV(p.API))
+	p.store = st
 	secret, err := st.CursorSecret()
 	if err != nil {
 		return errors.Wrap(err, "failed to load cursor secret")

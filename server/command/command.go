@@ -67,7 +67,7 @@ func Definition() *model.Command {
 
 // Execute runs the command and answers with an ephemeral message.
 func (h *Handler) Execute(args *model.CommandArgs) *model.CommandResponse {
-	fields := strings.Fields(args.Command)
+	fields := strings.Fields(strings.ToLower(args.Command))
 	if len(fields) > 0 {
 		fields = fields[1:]
 	}

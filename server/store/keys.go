@@ -18,6 +18,7 @@ import (
 //	optouts               OptOuts: users who stopped sending receipts
 //	watch                 watchRecord: channels whose views are polled
 //	cursor_secret         the key that signs reader-list cursors
+//	config_published      hash of the settings whose change was last announced
 //
 // pluginapi's cluster jobs and mutexes add their own keys (cron_*, mutex_*).
 const (
@@ -31,6 +32,7 @@ const (
 	keyOptOuts         = "optouts"
 	keyWatch           = "watch"
 	keyCursorSecret    = "cursor_secret"
+	keyConfigPublished = "config_published"
 )
 
 func join(parts ...string) string { return strings.Join(parts, ":") }

@@ -184,3 +184,14 @@ func (s *Store) CursorSecret() ([]byte, error) {
 	}
 	return secret, err
 }
+
+// ClaimConfigChange reports whether this server is the one to announce a
+// change to the settings named by hash: every server sees the change, and
+// only the first to record it wins.
+func (s *Store) ClaimConfigChange(hash string) (bool, error) {
+	old, err := s.kv.Get(keyConfigPublished)
+	if err != nil || string(old) == hash {
+		return false, err
+	}
+	return s.kv.CompareAndSet(keyConfigPublished, old, []byte(hash))
+}

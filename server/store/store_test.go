@@ -103,3 +103,16 @@ func TestCursorSecretIsStable(t *testing.T) {
 	assert.Len(t, a, 32)
 	assert.Equal(t, a, b)
 }
+
+func TestOnlyOneServerClaimsAConfigChange(t *testing.T) {
+	s := New(NewMemKV(1))
+	won, err := s.ClaimConfigChange("a")
+	require.NoError(t, err)
+	assert.True(t, won)
+	won, err = s.ClaimConfigChange("a")
+	require.NoError(t, err)
+	assert.False(t, won, "a second server sees the same change")
+	won, err = s.ClaimConfigChange("b")
+	require.NoError(t, err)
+	assert.True(t, won)
+}

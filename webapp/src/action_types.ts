@@ -6,6 +6,7 @@ export const RECEIPTS_REQUESTED = 'readreceipts/receipts_requested';
 export const RECEIPTS_RECEIVED = 'readreceipts/receipts_received';
 export const RECEIPTS_SKIPPED = 'readreceipts/receipts_skipped';
 export const RECEIPTS_FAILED = 'readreceipts/receipts_failed';
+export const RECEIPTS_DROPPED = 'readreceipts/receipts_dropped';
 export const READS_QUEUED = 'readreceipts/reads_queued';
 export const READS_FAILED = 'readreceipts/reads_failed';
 export const CONFIG_RECEIVED = 'readreceipts/config_received';
@@ -13,6 +14,7 @@ export const MY_SETTINGS_RECEIVED = 'readreceipts/my_settings_received';
 export const CHANNEL_SETTINGS_RECEIVED = 'readreceipts/channel_settings_received';
 export const CHANNEL_ENABLED_CHANGED = 'readreceipts/channel_enabled_changed';
 export const CHANNEL_ERROR = 'readreceipts/channel_error';
+export const CHANNELS_DROPPED = 'readreceipts/channels_dropped';
 export const READERS_OPENED = 'readreceipts/readers_opened';
 export const READERS_CLOSED = 'readreceipts/readers_closed';
 export const SETTINGS_OPENED = 'readreceipts/settings_opened';
@@ -24,6 +26,7 @@ export type PluginAction =
     | {type: typeof RECEIPTS_RECEIVED; receipts: Receipt[]}
     | {type: typeof RECEIPTS_SKIPPED; skipped: Array<{post_id: string; reason: QuerySkipReason}>}
     | {type: typeof RECEIPTS_FAILED; postIds: string[]}
+    | {type: typeof RECEIPTS_DROPPED; postIds: string[]}
     | {type: typeof READS_QUEUED; postIds: string[]}
     | {type: typeof READS_FAILED; postIds: string[]}
     | {type: typeof CONFIG_RECEIVED; config: PluginConfig}
@@ -31,6 +34,7 @@ export type PluginAction =
     | {type: typeof CHANNEL_SETTINGS_RECEIVED; settings: ChannelSettings}
     | {type: typeof CHANNEL_ENABLED_CHANGED; channelId: string; enabled: boolean}
     | {type: typeof CHANNEL_ERROR; channelId: string; status: number}
+    | {type: typeof CHANNELS_DROPPED; keep: string}
     | {type: typeof READERS_OPENED; postId: string}
     | {type: typeof READERS_CLOSED}
     | {type: typeof SETTINGS_OPENED}

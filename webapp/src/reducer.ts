@@ -97,6 +97,8 @@ function receiptsReducer(state: PluginState, action: PluginAction): PluginState 
         const loading = action.postIds.filter((id) => state.receipts[id]?.status === 'loading');
         return {...state, receipts: setFlags<ReceiptEntry>(state.receipts, loading, {status: 'failed'})};
     }
+    case T.RECEIPTS_DROPPED:
+        return {...state, receipts: setFlags<ReceiptEntry>(state.receipts, action.postIds, undefined)};
     case T.READS_QUEUED:
         return {...state, reported: setFlags(state.reported, action.postIds, true as const)};
     case T.READS_FAILED:
@@ -128,6 +130,16 @@ function channelsReducer(state: PluginState, action: PluginAction): PluginState 
     }
     case T.CHANNEL_ERROR:
         return {...state, channelErrors: {...state.channelErrors, [action.channelId]: action.status}};
+    case T.CHANNELS_DROPPED: {
+        // The settings of one channel stay shown until their reload answers; the others are asked for when next needed.
+        const kept = state.channels[action.keep];
+        const error = state.channelErrors[action.keep];
+        return {
+            ...state,
+            channels: kept ? {[action.keep]: kept} : {},
+            channelErrors: error === undefined ? {} : {[action.keep]: error},
+        };
+    }
     default:
         return state;
     }

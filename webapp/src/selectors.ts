@@ -4,6 +4,7 @@ import type {Channel, MattermostState, Post} from './mattermost';
 import {pluginId} from './manifest';
 import {initialState} from './reducer';
 import type {PluginState, ReceiptEntry} from './reducer';
+import type {PluginConfig} from './types';
 
 /** GlobalState is the web app's state with the plugin's slice registered in it. */
 export type GlobalState = MattermostState & {[key: `plugins-${string}`]: PluginState | undefined};
@@ -43,6 +44,17 @@ export function isRequestModePerMessage(state: GlobalState): boolean {
     return getPluginState(state).config?.request_mode === 'per_message';
 }
 
+/**
+ * viewerHidesReceipts: the user turned off sending read receipts and Reciprocal applies, so the
+ * server shows them no one's reads (API.md). An unknown config counts as reciprocal, its default.
+ */
+export function viewerHidesReceipts(state: GlobalState): boolean {
+    const plugin = getPluginState(state);
+    return plugin.mySettings?.send_read_receipts === false &&
+        plugin.config?.privacy_policy !== 'always_on' &&
+        plugin.config?.reciprocal !== false;
+}
+
 /** isSendingReceipts says whether this user's reads are reported; unknown settings count as off. */
 export function isSendingReceipts(state: GlobalState): boolean {
     const plugin = getPluginState(state);
@@ -70,6 +82,45 @@ export function mayBeTracked(post: Post): boolean {
         return false;
     }
     return props.read_receipt !== false;
+}
+
+/** channelTypeEnabled says whether the config enables receipts for a channel type; unknown types are left to the server. */
+export function channelTypeEnabled(config: PluginConfig, type: string): boolean {
+    switch (type) {
+    case 'D':
+        return config.enable_direct_messages;
+    case 'G':
+        return config.enable_group_messages;
+    case 'P':
+        return config.enable_private_channels;
+    case 'O':
+        return config.enable_public_channels;
+    default:
+        return true;
+    }
+}
+
+/**
+ * mayBeTrackedHere adds what the plugin knows of the config and the channel to mayBeTracked: a post
+ * is not tracked when its channel type is disabled, its channel is off (settings loaded), or, under
+ * per_message, it does not ask for receipts. What is not known yet is left to the server.
+ */
+export function mayBeTrackedHere(state: GlobalState, post: Post): boolean {
+    if (!mayBeTracked(post)) {
+        return false;
+    }
+    const plugin = getPluginState(state);
+    const config = plugin.config;
+    const type = getChannel(state, post.channel_id)?.type;
+    if (config && type && !channelTypeEnabled(config, type)) {
+        return false;
+    }
+    const settings = plugin.channels[post.channel_id];
+    if (settings?.enabled === false) {
+        return false;
+    }
+    const mode = config?.request_mode ?? settings?.request_mode;
+    return mode !== 'per_message' || post.props?.read_receipt === true;
 }
 
 function hasRole(roles: string | undefined, role: string): boolean {
