@@ -1,17 +1,30 @@
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 
-import {reportSeen, requestReceipts, resetQueues, setSendReadReceipts} from './actions';
+import {
+    loadMySettings,
+    refreshReceipts,
+    reportSeen,
+    requestReceipts,
+    resetQueues,
+    setPostsOnScreen,
+    setSendReadReceipts,
+} from './actions';
 import type {Dispatch} from './actions';
 import {client} from './client';
 import {getPluginState} from './selectors';
-import {DM, GM, ME, PEER, id, makeStore, post, settle} from './test/store';
-import type {Receipt} from './types';
+import {DM, GM, ME, OPEN, PEER, id, makeStore, post, settle} from './test/store';
+import type {PluginConfig, Receipt} from './types';
 
 const receiptOf = (postId: string): Receipt => ({
     post_id: postId, channel_id: GM, user_id: '', is_peer_read: false, timestamp: 0, read_count: 1, unread_count: 1,
 });
 
 const sending = {mySettings: {send_read_receipts: true, can_change: true}};
+
+const baseConfig: PluginConfig = {
+    enable_direct_messages: true, enable_group_messages: true, enable_private_channels: false, enable_public_channels: false,
+    request_mode: 'all', max_channel_members: 5000, privacy_policy: 'user_choice', reciprocal: true, counts_visible_to: 'author',
+};
 
 describe('receipt queries', () => {
     beforeEach(() => {
@@ -64,6 +77,25 @@ describe('receipt queries', () => {
         const receipts = getPluginState(store.getState()).receipts;
         expect(receipts[fresh.id]?.status).toBe('tracked');
         expect(receipts[old.id]).toEqual({status: 'skipped', reason: 'not_tracked'});
+    });
+
+    it('keeps a fresh post loading until it was asked once more, so its space does not collapse and come back', async () => {
+        const fresh = {...post('fresh', ME, GM), create_at: Date.now()};
+        let calls = 0;
+        vi.spyOn(client, 'queryReceipts').mockImplementation(async (ids) => {
+            calls += 1;
+            if (calls === 1) {
+                return {receipts: [], skipped: ids.map((i) => ({post_id: i, reason: 'not_tracked' as const}))};
+            }
+            return {receipts: ids.map(receiptOf), skipped: []};
+        });
+        const store = makeStore({posts: [fresh]});
+        (store.dispatch as unknown as Dispatch)(requestReceipts([fresh.id]));
+        await vi.advanceTimersByTimeAsync(500);
+        expect(calls).toBe(1);
+        expect(getPluginState(store.getState()).receipts[fresh.id]).toEqual({status: 'loading'});
+        await vi.runAllTimersAsync();
+        expect(getPluginState(store.getState()).receipts[fresh.id]?.status).toBe('tracked');
     });
 
     it('does not ask again for posts it knows, unless forced', async () => {
@@ -175,6 +207,40 @@ describe('reportSeen', () => {
     });
 });
 
+describe('reportSeen and the config', () => {
+    beforeEach(() => {
+        vi.useFakeTimers();
+        resetQueues();
+    });
+    afterEach(() => {
+        vi.useRealTimers();
+    });
+
+    const inGroup = post('g', PEER, GM);
+    const inOpen = post('o', PEER, OPEN);
+    const asked = post('asked', PEER, GM, {read_receipt: true});
+    const optedOut = post('optout', PEER, GM, {read_receipt: false});
+
+    it.each([
+        ['config not loaded yet: the server decides', {}, [inGroup, inOpen, asked]],
+        ['all: everything but opt-outs in enabled types', {config: baseConfig}, [inGroup, asked]],
+        ['public channels enabled', {config: {...baseConfig, enable_public_channels: true}}, [inGroup, inOpen, asked]],
+        ['group messages disabled', {config: {...baseConfig, enable_group_messages: false}}, []],
+        ['per_message: only posts that ask', {config: {...baseConfig, request_mode: 'per_message' as const}}, [asked]],
+        ['the channel is turned off', {config: baseConfig, channels: {[GM]: {channel_id: GM, enabled: false, request_mode: 'all' as const, reason: 'turned_off' as const}}}, []],
+        ['the channel is on', {config: baseConfig, channels: {[GM]: {channel_id: GM, enabled: true, request_mode: 'all' as const, reason: '' as const}}}, [inGroup, asked]],
+    ])('%s', async (_name, plugin, expected) => {
+        const reads = vi.spyOn(client, 'reportReads').mockResolvedValue({recorded: [], skipped: []});
+        const store = makeStore({posts: [inGroup, inOpen, asked, optedOut], plugin: {...sending, ...plugin}});
+        for (const p of [inGroup, inOpen, asked, optedOut]) {
+            (store.dispatch as unknown as Dispatch)(reportSeen(p.id));
+        }
+        await vi.runAllTimersAsync();
+        const sent = reads.mock.calls.flatMap((c) => c[0]);
+        expect(sent.sort()).toEqual(expected.map((p) => p.id).sort());
+    });
+});
+
 describe('setSendReadReceipts', () => {
     beforeEach(() => {
         resetQueues();
@@ -193,5 +259,98 @@ describe('setSendReadReceipts', () => {
         vi.useRealTimers();
         expect(query).toHaveBeenCalledWith([id('h')]);
         expect(getPluginState(store.getState()).receipts[id('h')]?.status).toBe('tracked');
+    });
+
+    it('asks again for tracked receipts too, and hides old counts at once when the user stops sending under Reciprocal', async () => {
+        vi.useFakeTimers();
+        vi.spyOn(client, 'setSendReadReceipts').mockResolvedValue({send_read_receipts: false, can_change: true});
+        let answer: (v: {receipts: Receipt[]; skipped: []}) => void = () => undefined;
+        const query = vi.spyOn(client, 'queryReceipts').mockImplementation(() => new Promise((resolve) => {
+            answer = resolve;
+        }));
+        const store = makeStore({plugin: {config: baseConfig, mySettings: {send_read_receipts: true, can_change: true}, receipts: {
+            [id('t')]: {status: 'tracked', receipt: receiptOf(id('t'))},
+            [id('n')]: {status: 'skipped', reason: 'not_tracked'},
+        }}});
+        await (store.dispatch as unknown as Dispatch)(setSendReadReceipts(false));
+        expect(getPluginState(store.getState()).receipts[id('t')]).toEqual({status: 'loading'});
+        await vi.advanceTimersByTimeAsync(500);
+        expect(query).toHaveBeenCalledWith([id('t')]);
+        answer({receipts: [], skipped: []});
+        vi.useRealTimers();
+    });
+
+    it('keeps showing counts while asking again when the user stops sending without Reciprocal', async () => {
+        vi.useFakeTimers();
+        vi.spyOn(client, 'setSendReadReceipts').mockResolvedValue({send_read_receipts: false, can_change: true});
+        const query = vi.spyOn(client, 'queryReceipts').mockResolvedValue({receipts: [], skipped: []});
+        const store = makeStore({plugin: {config: {...baseConfig, reciprocal: false}, mySettings: {send_read_receipts: true, can_change: true}, receipts: {
+            [id('t')]: {status: 'tracked', receipt: receiptOf(id('t'))},
+        }}});
+        await (store.dispatch as unknown as Dispatch)(setSendReadReceipts(false));
+        expect(getPluginState(store.getState()).receipts[id('t')]?.status).toBe('tracked');
+        await vi.runAllTimersAsync();
+        vi.useRealTimers();
+        expect(query).toHaveBeenCalledWith([id('t')]);
+    });
+});
+
+describe('loadMySettings', () => {
+    beforeEach(() => {
+        resetQueues();
+        vi.useFakeTimers();
+    });
+    afterEach(() => {
+        vi.useRealTimers();
+    });
+
+    const seed = (send: boolean) => makeStore({plugin: {config: baseConfig, mySettings: {send_read_receipts: send, can_change: true}, receipts: {
+        [id('t')]: {status: 'tracked', receipt: receiptOf(id('t'))},
+        [id('h')]: {status: 'skipped', reason: 'hidden_by_privacy'},
+    }}});
+
+    it('asks again for every receipt when the reloaded setting changed', async () => {
+        vi.spyOn(client, 'getMySettings').mockResolvedValue({send_read_receipts: true, can_change: true});
+        const query = vi.spyOn(client, 'queryReceipts').mockImplementation(async (ids) => ({receipts: ids.map(receiptOf), skipped: []}));
+        const store = seed(false);
+        await (store.dispatch as unknown as Dispatch)(loadMySettings());
+        await vi.runAllTimersAsync();
+        expect(query.mock.calls.flatMap((c) => c[0]).sort()).toEqual([id('h'), id('t')]);
+        expect(getPluginState(store.getState()).receipts[id('h')]?.status).toBe('tracked');
+    });
+
+    it('asks nothing when the reloaded setting is the same', async () => {
+        vi.spyOn(client, 'getMySettings').mockResolvedValue({send_read_receipts: true, can_change: true});
+        const query = vi.spyOn(client, 'queryReceipts').mockResolvedValue({receipts: [], skipped: []});
+        await (seed(true).dispatch as unknown as Dispatch)(loadMySettings());
+        await vi.runAllTimersAsync();
+        expect(query).not.toHaveBeenCalled();
+    });
+});
+
+describe('refreshReceipts', () => {
+    beforeEach(() => {
+        resetQueues();
+        vi.useFakeTimers();
+    });
+    afterEach(() => {
+        vi.useRealTimers();
+    });
+
+    it('asks again for the posts on screen and forgets the others until they are shown again', async () => {
+        const query = vi.spyOn(client, 'queryReceipts').mockResolvedValue({receipts: [], skipped: []});
+        const store = makeStore({plugin: {receipts: {
+            [id('on')]: {status: 'tracked', receipt: receiptOf(id('on'))},
+            [id('off')]: {status: 'tracked', receipt: receiptOf(id('off'))},
+            [id('untracked')]: {status: 'skipped', reason: 'not_tracked'},
+        }}});
+        setPostsOnScreen(() => [id('on'), id('untracked'), id('never')]);
+        (store.dispatch as unknown as Dispatch)(refreshReceipts());
+        await vi.runAllTimersAsync();
+        expect(query).toHaveBeenCalledTimes(1);
+        expect(query).toHaveBeenCalledWith([id('on')]);
+        const receipts = getPluginState(store.getState()).receipts;
+        expect(receipts[id('off')]).toBeUndefined();
+        expect(receipts[id('untracked')]).toEqual({status: 'skipped', reason: 'not_tracked'});
     });
 });

@@ -10,7 +10,8 @@ import {
     getPluginState,
     getPost,
     isSendingReceipts,
-    mayBeTracked,
+    mayBeTrackedHere,
+    viewerHidesReceipts,
 } from './selectors';
 import type {GlobalState} from './selectors';
 import type {ChannelSettings, MySettings, PluginConfig, QuerySkipReason, Receipt} from './types';
@@ -42,6 +43,7 @@ export const closeSettings = (): PluginAction => ({type: T.SETTINGS_CLOSED});
 let latestDispatch: Dispatch | null = null;
 let queryQueue: PostQueue | null = null;
 let readQueue: PostQueue | null = null;
+let postsOnScreen: (() => string[]) | null = null;
 
 function queues(dispatch: Dispatch): {query: PostQueue; reads: PostQueue} {
     latestDispatch = dispatch;
@@ -55,6 +57,12 @@ export function resetQueues(): void {
     latestDispatch = null;
     queryQueue = null;
     readQueue = null;
+    postsOnScreen = null;
+}
+
+/** setPostsOnScreen tells the actions which posts are mounted (the seen tracker knows). */
+export function setPostsOnScreen(source: (() => string[]) | null): void {
+    postsOnScreen = source;
 }
 
 function flushQuery(postIds: string[], retried = false): Thunk {
@@ -63,10 +71,9 @@ function flushQuery(postIds: string[], retried = false): Thunk {
             const result = await client.queryReceipts(postIds);
             dispatch(receiptsReceived(result.receipts ?? []));
             const skipped = result.skipped ?? [];
-            dispatch({type: T.RECEIPTS_SKIPPED, skipped});
-            if (!retried) {
-                retryFresh(dispatch, getState, skipped.filter((s) => s.reason === 'not_tracked').map((s) => s.post_id));
-            }
+            // A fresh post asked again keeps its state (and the space it holds) until the second answer.
+            const again = retried ? new Set<string>() : retryFresh(dispatch, getState, skipped.filter((s) => s.reason === 'not_tracked').map((s) => s.post_id));
+            dispatch({type: T.RECEIPTS_SKIPPED, skipped: skipped.filter((s) => !again.has(s.post_id))});
             const answered = new Set([...(result.receipts ?? []).map((r) => r.post_id), ...skipped.map((s) => s.post_id)]);
             const unanswered = postIds.filter((id) => !answered.has(id));
             if (unanswered.length > 0) {
@@ -78,7 +85,8 @@ function flushQuery(postIds: string[], retried = false): Thunk {
     };
 }
 
-function retryFresh(dispatch: Dispatch, getState: GetState, postIds: string[]): void {
+/** retryFresh asks once more about fresh posts among postIds, and returns them. */
+function retryFresh(dispatch: Dispatch, getState: GetState, postIds: string[]): Set<string> {
     const now = Date.now();
     const fresh = postIds.filter((id) => {
         const createdAt = getPost(getState(), id)?.create_at;
@@ -87,6 +95,7 @@ function retryFresh(dispatch: Dispatch, getState: GetState, postIds: string[]): 
     if (fresh.length > 0) {
         setTimeout(() => dispatch(flushQuery(fresh, true)), RETRY_FRESH_MS);
     }
+    return new Set(fresh);
 }
 
 /**
@@ -108,15 +117,32 @@ export function requestReceipts(postIds: string[], force = false): Thunk {
     };
 }
 
-/** requestSkipped asks again for posts that were skipped for one of the given reasons. */
-export function requestSkipped(reasons: QuerySkipReason[]): Thunk {
+// Whether a post is tracked never changes; who may see its receipts does (privacy, config).
+const SETTLED: QuerySkipReason[] = ['not_tracked', 'not_found'];
+
+/**
+ * refreshReceipts asks again for every cached answer that privacy or the config may change: tracked
+ * and hidden alike. Posts on screen are asked now; the others are forgotten, so they are asked when
+ * shown again. A user who now sees no receipts (Reciprocal) stops seeing the old ones at once.
+ */
+export function refreshReceipts(): Thunk {
     return (dispatch, getState) => {
-        const receipts = getPluginState(getState()).receipts;
-        const ids = Object.keys(receipts).filter((id) => {
+        const state = getState();
+        const receipts = getPluginState(state).receipts;
+        const changeable = Object.keys(receipts).filter((id) => {
             const entry = receipts[id];
-            return entry?.status === 'skipped' && reasons.includes(entry.reason);
+            return entry !== undefined && !(entry.status === 'skipped' && SETTLED.includes(entry.reason));
         });
-        dispatch(requestReceipts(ids, true));
+        const screen = postsOnScreen ? new Set(postsOnScreen()) : null;
+        const ask = screen ? changeable.filter((id) => screen.has(id)) : changeable;
+        const forget = screen ? changeable.filter((id) => !screen.has(id)) : [];
+        if (forget.length > 0) {
+            dispatch({type: T.RECEIPTS_DROPPED, postIds: forget});
+        }
+        if (ask.length > 0 && viewerHidesReceipts(state)) {
+            dispatch({type: T.RECEIPTS_REQUESTED, postIds: ask});
+        }
+        dispatch(requestReceipts(ask, true));
     };
 }
 
@@ -145,7 +171,7 @@ export function reportSeen(postId: string): Thunk {
             return;
         }
         const post = getPost(state, postId);
-        if (!post || post.user_id === getCurrentUserId(state) || !mayBeTracked(post)) {
+        if (!post || post.user_id === getCurrentUserId(state) || !mayBeTrackedHere(state, post)) {
             return;
         }
         const entry = getPluginState(state).receipts[postId];
@@ -157,12 +183,38 @@ export function reportSeen(postId: string): Thunk {
     };
 }
 
+/** applyConfig stores a config; when it changes who sees which receipts, they are asked again. */
+export function applyConfig(config: PluginConfig): Thunk {
+    return (dispatch, getState) => {
+        const before = getPluginState(getState()).config;
+        dispatch(configReceived(config));
+        if (before && (before.counts_visible_to !== config.counts_visible_to || before.reciprocal !== config.reciprocal ||
+            before.privacy_policy !== config.privacy_policy)) {
+            dispatch(refreshReceipts());
+        }
+    };
+}
+
 export function loadConfig(): Thunk {
     return async (dispatch) => {
         try {
-            dispatch(configReceived(await client.getConfig()));
+            dispatch(applyConfig(await client.getConfig()));
         } catch {
             // Without the config the plugin stays quiet; the next reconnect tries again.
+        }
+    };
+}
+
+/**
+ * applyMySettings stores the user's settings; when "Send read receipts" changed, Reciprocal may
+ * show or hide every receipt, so all are asked again.
+ */
+export function applyMySettings(settings: MySettings): Thunk {
+    return (dispatch, getState) => {
+        const before = getPluginState(getState()).mySettings;
+        dispatch(mySettingsReceived(settings));
+        if (before?.send_read_receipts !== settings.send_read_receipts) {
+            dispatch(refreshReceipts());
         }
     };
 }
@@ -170,7 +222,7 @@ export function loadConfig(): Thunk {
 export function loadMySettings(): Thunk {
     return async (dispatch) => {
         try {
-            dispatch(mySettingsReceived(await client.getMySettings()));
+            dispatch(applyMySettings(await client.getMySettings()));
         } catch {
             // Unknown settings count as "not sending": nothing is reported until they load.
         }
@@ -190,6 +242,17 @@ export function loadChannelSettings(channelId: string): Thunk {
     };
 }
 
+/**
+ * reloadChannelSettings follows a config change: the current channel's settings are asked again (its
+ * toggle and reason may have changed) and the others are forgotten until needed.
+ */
+export function reloadChannelSettings(currentChannelId: string): Thunk {
+    return (dispatch) => {
+        dispatch({type: T.CHANNELS_DROPPED, keep: currentChannelId});
+        dispatch(loadChannelSettings(currentChannelId));
+    };
+}
+
 /** setChannelEnabled turns receipts on or off for a channel; the answer replaces the cached settings. */
 export function setChannelEnabled(channelId: string, enabled: boolean): Thunk {
     return async (dispatch) => {
@@ -204,11 +267,7 @@ export function setChannelEnabled(channelId: string, enabled: boolean): Thunk {
 /** setSendReadReceipts changes the user's privacy setting and throws what the server said. */
 export function setSendReadReceipts(send: boolean): Thunk {
     return async (dispatch) => {
-        const settings = await client.setSendReadReceipts(send);
-        dispatch(mySettingsReceived(settings));
-        if (settings.send_read_receipts) {
-            dispatch(requestSkipped(['hidden_by_privacy']));
-        }
+        dispatch(applyMySettings(await client.setSendReadReceipts(send)));
     };
 }
 
@@ -240,7 +299,8 @@ export function refreshAll(postIdsOnScreen: string[]): Thunk {
     return (dispatch, getState) => {
         dispatch(loadConfig());
         dispatch(loadMySettings());
-        dispatch(loadChannelSettings(getCurrentChannelId(getState())));
+        // Events were missed meanwhile: other channels' settings are asked again when needed.
+        dispatch(reloadChannelSettings(getCurrentChannelId(getState())));
         dispatch(requestReceipts(postIdsOnScreen, true));
     };
 }

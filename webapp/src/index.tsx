@@ -7,6 +7,7 @@ import {
     openSettings,
     refreshAll,
     reportSeen,
+    setPostsOnScreen,
 } from './actions';
 import type {Dispatch, GetState} from './actions';
 import {client} from './client';
@@ -48,6 +49,7 @@ class Plugin implements PluginInstance {
         registry.registerReducer(reducer);
         const seen = new SeenTracker((postId) => dispatch(reportSeen(postId)));
         this.seen = seen;
+        setPostsOnScreen(() => seen.postIds());
 
         registry.registerPostMessageAttachmentComponent(postReceiptSlot(seen));
         registry.registerRootComponent(Root);
@@ -82,6 +84,7 @@ class Plugin implements PluginInstance {
 
     uninitialize(): void {
         this.unsubscribe?.();
+        setPostsOnScreen(null);
         this.seen?.destroy();
     }
 }

@@ -71,6 +71,21 @@ describe('reducer', () => {
         expect(s.channelErrors.c).toBeUndefined();
     });
 
+    it('forgets dropped receipts', () => {
+        let s = reducer(initialState, {type: T.RECEIPTS_RECEIVED, receipts: [receipt(), receipt({post_id: 'p2'})]});
+        s = reducer(s, {type: T.RECEIPTS_DROPPED, postIds: ['p1']});
+        expect(Object.keys(s.receipts)).toEqual(['p2']);
+    });
+
+    it('keeps only one channel\'s settings when the others are dropped', () => {
+        let s = reducer(initialState, {type: T.CHANNEL_SETTINGS_RECEIVED, settings: {channel_id: 'a', enabled: true, request_mode: 'all', reason: ''}});
+        s = reducer(s, {type: T.CHANNEL_SETTINGS_RECEIVED, settings: {channel_id: 'b', enabled: true, request_mode: 'all', reason: ''}});
+        s = reducer(s, {type: T.CHANNEL_ERROR, channelId: 'b', status: 403});
+        s = reducer(s, {type: T.CHANNELS_DROPPED, keep: 'a'});
+        expect(Object.keys(s.channels)).toEqual(['a']);
+        expect(s.channelErrors).toEqual({});
+    });
+
     it('leaves the state alone for actions of the web app', () => {
         expect(reducer(initialState, {type: 'RECEIVED_POSTS'})).toBe(initialState);
     });

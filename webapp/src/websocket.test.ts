@@ -4,7 +4,7 @@ import {resetQueues} from './actions';
 import type {Dispatch, GetState} from './actions';
 import {client} from './client';
 import {getPluginState} from './selectors';
-import {id, makeStore, settle} from './test/store';
+import {DM, GM, id, makeStore, settle} from './test/store';
 import type {PluginConfig} from './types';
 import {
     CHANNEL_SETTINGS_EVENT,
@@ -89,5 +89,46 @@ describe('handlers', () => {
         await vi.runAllTimersAsync();
         vi.useRealTimers();
         expect(query).toHaveBeenCalledWith([id('x')]);
+    });
+
+    it('ask again for tracked and hidden receipts alike when reciprocity changes', async () => {
+        vi.useFakeTimers();
+        const query = vi.spyOn(client, 'queryReceipts').mockResolvedValue({receipts: [], skipped: []});
+        const receipt = {post_id: id('t'), channel_id: GM, user_id: '', is_peer_read: false, timestamp: 0, read_count: 1, unread_count: 1};
+        const store = makeStore({plugin: {config: {...config, reciprocal: false}, receipts: {
+            [id('t')]: {status: 'tracked', receipt},
+            [id('h')]: {status: 'skipped', reason: 'hidden_by_privacy'},
+            [id('n')]: {status: 'skipped', reason: 'not_tracked'},
+        }}});
+        handleConfig(store.dispatch as unknown as Dispatch, store.getState as GetState)({event: CONFIG_EVENT, data: {...config}});
+        await vi.runAllTimersAsync();
+        vi.useRealTimers();
+        expect(query.mock.calls.flatMap((c) => c[0]).sort()).toEqual([id('h'), id('t')]);
+    });
+
+    it('hide old counts at once when the config makes a user who opted out see no receipts', () => {
+        vi.spyOn(client, 'queryReceipts').mockResolvedValue({receipts: [], skipped: []});
+        const receipt = {post_id: id('t'), channel_id: GM, user_id: '', is_peer_read: false, timestamp: 0, read_count: 1, unread_count: 1};
+        const store = makeStore({plugin: {
+            config: {...config, reciprocal: false},
+            mySettings: {send_read_receipts: false, can_change: true},
+            receipts: {[id('t')]: {status: 'tracked', receipt}},
+        }});
+        handleConfig(store.dispatch as unknown as Dispatch, store.getState as GetState)({event: CONFIG_EVENT, data: {...config, reciprocal: true}});
+        expect(getPluginState(store.getState()).receipts[id('t')]).toEqual({status: 'loading'});
+    });
+
+    it('reload the current channel\'s settings on a config change and forget the others\'', async () => {
+        const get = vi.spyOn(client, 'getChannelSettings').mockResolvedValue({channel_id: DM, enabled: true, request_mode: 'all', reason: ''});
+        vi.spyOn(client, 'queryReceipts').mockResolvedValue({receipts: [], skipped: []});
+        const store = makeStore({currentChannelId: DM, plugin: {config, channels: {
+            [DM]: {channel_id: DM, enabled: false, request_mode: 'all', reason: 'type_disabled'},
+            [GM]: {channel_id: GM, enabled: true, request_mode: 'all', reason: ''},
+        }}});
+        handleConfig(store.dispatch as unknown as Dispatch, store.getState as GetState)({event: CONFIG_EVENT, data: {...config}});
+        expect(getPluginState(store.getState()).channels[GM]).toBeUndefined();
+        await settle();
+        expect(get).toHaveBeenCalledWith(DM);
+        expect(getPluginState(store.getState()).channels[DM]).toMatchObject({enabled: true, reason: ''});
     });
 });

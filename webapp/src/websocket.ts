@@ -1,10 +1,10 @@
 // Websocket event handlers: small pure parsers, and handlers that turn events into actions.
 
-import {channelEnabledChanged, configReceived, loadChannelSettings, receiptsReceived, requestSkipped} from './actions';
+import {applyConfig, channelEnabledChanged, loadChannelSettings, receiptsReceived, reloadChannelSettings} from './actions';
 import type {Dispatch, GetState} from './actions';
 import type {WebSocketMessage} from './mattermost';
 import {pluginId} from './manifest';
-import {getPluginState} from './selectors';
+import {getCurrentChannelId, getPluginState} from './selectors';
 import type {PluginConfig, Receipt} from './types';
 
 export const RECEIPTS_EVENT = `custom_${pluginId}_receipts`;
@@ -95,18 +95,17 @@ export function handleChannelSettings(dispatch: Dispatch, getState: GetState) {
     };
 }
 
-/** handleConfig applies a changed configuration; counts that became visible are asked for again. */
+/**
+ * handleConfig applies a changed configuration: receipts whose visibility may have changed are asked
+ * again, and the current channel's settings are reloaded (its type may have been enabled or disabled).
+ */
 export function handleConfig(dispatch: Dispatch, getState: GetState) {
     return (msg: WebSocketMessage): void => {
         const config = configFromEvent(msg);
         if (!config) {
             return;
         }
-        const before = getPluginState(getState()).config;
-        dispatch(configReceived(config));
-        if (before?.counts_visible_to !== config.counts_visible_to || before?.reciprocal !== config.reciprocal ||
-            before?.privacy_policy !== config.privacy_policy) {
-            dispatch(requestSkipped(['no_permission', 'hidden_by_privacy']));
-        }
+        dispatch(applyConfig(config));
+        dispatch(reloadChannelSettings(getCurrentChannelId(getState())));
     };
 }

@@ -5,7 +5,7 @@ import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {receiptsReceived, resetQueues} from '../../actions';
 import {client} from '../../client';
 import {getPluginState} from '../../selectors';
-import {DM, GM, ME, PEER, id, makeStore, post, renderWithStore} from '../../test/store';
+import {DM, GM, ME, OPEN, PEER, id, makeStore, post, renderWithStore} from '../../test/store';
 import type {PluginConfig, Receipt} from '../../types';
 import type {Seen} from '../../visibility';
 
@@ -116,5 +116,51 @@ describe('PostReceipt', () => {
             seen={seen}
         /></>, makeStore({posts: [p, sys]}));
         expect(seen.observed).toEqual([id('theirs')]);
+    });
+
+    it('holds the row\'s height while loading only where receipts can be on, so nothing collapses elsewhere', () => {
+        vi.spyOn(client, 'queryReceipts').mockImplementation(() => new Promise(() => undefined));
+        const inDM = post('dm', ME, DM);
+        const inOpen = post('open', ME, OPEN);
+        const inOffGroup = post('group', ME, GM);
+        const store = makeStore({posts: [inDM, inOpen, inOffGroup], plugin: {
+            config: config('author'),
+            channels: {[GM]: {channel_id: GM, enabled: false, request_mode: 'all', reason: 'turned_off'}},
+        }});
+        const {container} = renderWithStore(<>{[inDM, inOpen, inOffGroup].map((p) => <PostReceipt
+            key={p.id}
+            postId={p.id}
+        />)}</>, store);
+        const rowOf = (postId: string) => container.querySelector(`[data-post-id="${postId}"]`) as HTMLElement;
+        expect(getPluginState(store.getState()).receipts[inOpen.id]).toEqual({status: 'loading'});
+        expect((rowOf(inDM.id).firstChild as HTMLElement | null)?.style.height).toBe('16px');
+        expect(rowOf(inOpen.id).childElementCount).toBe(0);
+        expect(rowOf(inOffGroup.id).childElementCount).toBe(0);
+    });
+
+    it('holds no space under per_message for a post that did not ask for receipts', () => {
+        vi.spyOn(client, 'queryReceipts').mockImplementation(() => new Promise(() => undefined));
+        const plain = post('plain', ME, DM);
+        const asked = post('asked', ME, DM, {read_receipt: true});
+        const {container} = renderWithStore(<>{[plain, asked].map((p) => <PostReceipt
+            key={p.id}
+            postId={p.id}
+        />)}</>, makeStore({posts: [plain, asked], plugin: {config: {...config('author'), request_mode: 'per_message'}}}));
+        expect(container.querySelector(`[data-post-id="${plain.id}"]`)?.childElementCount).toBe(0);
+        expect(container.querySelector(`[data-post-id="${asked.id}"]`)?.childElementCount).toBe(1);
+    });
+
+    it('shows no cached counts to a user who stopped sending receipts under Reciprocal', async () => {
+        const p = post('mine', ME, GM);
+        const query = vi.spyOn(client, 'queryReceipts');
+        const store = makeStore({posts: [p], plugin: {
+            config: config('author'),
+            mySettings: {send_read_receipts: false, can_change: true},
+            receipts: {[p.id]: {status: 'tracked', receipt: groupReceipt(p.id, 1, 1)}},
+        }});
+        const {container} = renderWithStore(<PostReceipt postId={p.id}/>, store);
+        await act(() => vi.runAllTimersAsync());
+        expect(container.textContent).toBe('');
+        expect(query).not.toHaveBeenCalled();
     });
 });

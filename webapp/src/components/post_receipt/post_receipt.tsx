@@ -11,6 +11,8 @@ import {
     getPost,
     getReceiptEntry,
     mayBeTracked,
+    mayBeTrackedHere,
+    viewerHidesReceipts,
 } from '../../selectors';
 import type {GlobalState} from '../../selectors';
 import type {Seen} from '../../visibility';
@@ -38,12 +40,16 @@ export default function PostReceipt({postId, theme, onHeightChange, seen}: PostR
     const config = useSelector(getConfig);
     const channelType = useSelector((s: GlobalState) => (post ? getChannel(s, post.channel_id)?.type : undefined));
     const entry = useSelector((s: GlobalState) => getReceiptEntry(s, postId));
+    const likely = useSelector((s: GlobalState) => (post ? mayBeTrackedHere(s, post) : false));
+    const hidden = useSelector(viewerHidesReceipts);
     const anchor = useRef<HTMLSpanElement>(null);
 
     const eligible = post ? mayBeTracked(post) : false;
     const own = Boolean(post && post.user_id === me);
     const countsForMembers = config?.counts_visible_to === 'members' && channelType !== undefined && channelType !== 'D';
-    const wanted = eligible && (own || countsForMembers);
+
+    // A user who sees no one's reads (Reciprocal) is shown none, not even cached ones.
+    const wanted = eligible && (own || countsForMembers) ;
 
     useEffect(() => {
         if (wanted && entry === undefined) {
@@ -76,8 +82,9 @@ export default function PostReceipt({postId, theme, onHeightChange, seen}: PostR
                 onOpen={own && isGroup ? () => dispatch(openReaders(postId)) : undefined}
             />
         );
-    } else if (wanted && own && entry?.status === 'loading') {
-        // Keep the row's height while the answer is on its way, so the post does not jump.
+    } else if (wanted && own && likely && entry?.status === 'loading') {
+        // Keep the row's height while the answer is on its way, so the post does not jump. Posts
+        // that the config or the channel's settings say are not tracked get no space: nothing to collapse.
         content = <span style={PLACEHOLDER}/>;
     }
 

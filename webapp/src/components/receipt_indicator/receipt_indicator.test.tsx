@@ -77,6 +77,14 @@ describe('ReceiptIndicator', () => {
         expect(tickColor === 'rgb(1, 2, 3)').toBe(state === 'all');
     });
 
+    it('shows just ✓ and "Sent", no count, for a group post with no one left to count', () => {
+        show(group(0, 0));
+        const el = screen.getByRole('img', {name: 'Sent'});
+        expect(el.textContent).toBe('✓');
+        expect(el.dataset.state).toBe('sent');
+        expect(screen.queryByText(/Read by/)).toBeNull();
+    });
+
     it('opens the readers when clickable', () => {
         const onOpen = vi.fn();
         show(group(1, 2), onOpen);

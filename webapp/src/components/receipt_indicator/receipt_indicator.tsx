@@ -8,10 +8,16 @@ import type {Receipt} from '../../types';
 /** The visual states: one-to-one sent/read; group none/some/all read. */
 export type IndicatorState = 'sent' | 'read' | 'none' | 'some' | 'all';
 
-/** indicatorState derives what to draw from a receipt; user_id is set only for one-to-one posts. */
+/**
+ * indicatorState derives what to draw from a receipt; user_id is set only for one-to-one posts. A
+ * group post with no one left to count (all recipients left or were deactivated) is just sent.
+ */
 export function indicatorState(receipt: Receipt): IndicatorState {
     if (receipt.user_id) {
         return receipt.is_peer_read ? 'read' : 'sent';
+    }
+    if (receipt.read_count === 0 && receipt.unread_count === 0) {
+        return 'sent';
     }
     if (receipt.read_count === 0) {
         return 'none';
