@@ -49,7 +49,7 @@ export default function PostReceipt({postId, theme, onHeightChange, seen}: PostR
     const countsForMembers = config?.counts_visible_to === 'members' && channelType !== undefined && channelType !== 'D';
 
     // A user who sees no one's reads (Reciprocal) is shown none, not even cached ones.
-    const wanted = eligible && (own || countsForMembers) ;
+    const wanted = eligible && (own || countsForMembers) && !hidden;
 
     useEffect(() => {
         if (wanted && entry === undefined) {
