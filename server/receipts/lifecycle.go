@@ -56,20 +56,28 @@ func (s *Service) RunRetention() (RetentionReport, error) {
 			return rep, err
 		}
 	}
-	for _, id := range snapshots {
+	rep.Snapshots, err = s.deleteUnusedSnapshots(snapshots, keep, now)
+	return rep, err
+}
+
+// deleteUnusedSnapshots removes the snapshots no kept post uses. Reused
+// snapshots are refreshed daily, so two days of disuse is safe even against
+// a post being tracked during the scan.
+func (s *Service) deleteUnusedSnapshots(ids []string, keep map[string]bool, now int64) (int, error) {
+	n := 0
+	for _, id := range ids {
 		if keep[id] {
 			continue
 		}
-		// Reused snapshots are refreshed daily; two days of disuse is safe.
 		deleted, err := s.store.DeleteSnapshotIfUnused(id, now-2*snapshotRefreshMillis)
 		if err != nil {
-			return rep, errors.Wrap(err, "failed to delete unused snapshot")
+			return n, errors.Wrap(err, "failed to delete unused snapshot")
 		}
 		if deleted {
-			rep.Snapshots++
+			n++
 		}
 	}
-	return rep, nil
+	return n, nil
 }
 
 func (s *Service) expirePost(postID string, cutoff int64, keep map[string]bool) (bool, error) {
