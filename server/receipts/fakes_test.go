@@ -287,6 +287,13 @@ func (e *env) clock() time.Time {
 	return e.now.Add(time.Duration(e.tick) * time.Millisecond)
 }
 
+// advance moves the clock forward.
+func (e *env) advance(d time.Duration) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.now = e.now.Add(d)
+}
+
 // post creates a post in Mattermost and runs the posted hook.
 func (e *env) post(channelID, userID string, change ...func(*receipts.Post)) string {
 	p := receipts.Post{ID: newID(), ChannelID: channelID, UserID: userID, CreateAt: e.clock().UnixMilli()}

@@ -319,3 +319,23 @@ func TestMembersModeRespectsMembershipAndViewerPrivacy(t *testing.T) {
 	e.setConfig(func(c *config.Config) { c.Reciprocal = false })
 	assert.Equal(t, 1, e.receipt(carol, p).ReadCount)
 }
+
+func TestRetentionDeletesUnusedSnapshotsOnly(t *testing.T) {
+	e := newEnv(t, func(c *config.Config) { c.RetentionDays = 1 })
+	alice, bob, carol := e.mm.addUser("alice"), e.mm.addUser("bob"), e.mm.addUser("carol")
+	dm := e.mm.addChannel(receipts.ChannelDirect, alice, bob)
+	group := e.mm.addChannel(receipts.ChannelGroup, alice, bob, carol)
+	e.post(dm, alice)
+	e.post(group, alice)
+	e.advance(3 * 24 * time.Hour)
+	kept := e.post(group, alice) // reuses the group's snapshot, refreshing it
+
+	rep, err := e.svc.RunRetention()
+	require.NoError(t, err)
+	assert.Equal(t, 2, rep.Posts)
+	assert.Equal(t, 1, rep.Snapshots, "the DM's snapshot is unused; the group's is still used")
+	assert.Equal(t, 2, e.receipt(alice, kept).UnreadCount)
+
+	again := e.post(dm, alice) // the DM's snapshot is stored again
+	assert.Equal(t, []string{again}, e.read(bob, again).Recorded)
+}
