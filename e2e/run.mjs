@@ -309,6 +309,29 @@ test('with "Send read receipts" off, the recipient\'s page reports nothing and t
     await waitForState(alice, next.id, 'read');
 });
 
+test('under Reciprocal, a sender who turns "Send read receipts" off stops seeing receipts at once, and sees them again when back on', async (ctx) => {
+    const {alice, bob} = ctx.pages;
+    await openChannel(bob, ctx.dm.id);
+    await openChannel(alice, ctx.dm.id);
+    const p = await post(ctx.users.alice, ctx.dm.id, `Read before the switch (${ctx.run})`);
+    await waitForState(alice, p.id, 'read');
+
+    await alice.page.getByRole('button', {name: 'Settings'}).click();
+    const box = alice.page.getByRole('checkbox', {name: 'Send read receipts'});
+    try {
+        await box.uncheck();
+        await eventually('alice\'s setting to be off on the server', async () =>
+            (await api(ctx.users.alice.token, 'GET', `${PLUGIN}/me/settings`)).send_read_receipts === false);
+        await alice.page.locator(indicator(p.id)).waitFor({state: 'detached', timeout: 10000});
+    } finally {
+        await box.check();
+        await eventually('alice\'s setting to be on again', async () =>
+            (await api(ctx.users.alice.token, 'GET', `${PLUGIN}/me/settings`)).send_read_receipts === true);
+        await alice.page.getByRole('button', {name: 'Close settings'}).click();
+    }
+    await waitForState(alice, p.id, 'read');
+});
+
 test('under per-message requests, the channel menu asks for receipts on what the user writes', async (ctx) => {
     const {alice, bob} = ctx.pages;
     await openChannel(alice, ctx.dm.id);
