@@ -54,7 +54,7 @@ func mayReadCounts(userID string, rec *PostRecord, cfg config.Config, opted map[
 	if rec.AuthorID != userID && (cfg.CountsVisibleTo != config.CountsMembers || !access.isMember(rec.ChannelID)) {
 		return ReasonNoPermission
 	}
-	if cfg.Reciprocal && (opted[rec.AuthorID] || opted[userID]) {
+	if reciprocityHides(cfg, opted, rec.AuthorID, userID) {
 		return ReasonHidden
 	}
 	return ""

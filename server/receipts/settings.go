@@ -143,13 +143,27 @@ func (s *Service) sends(userID string, cfg config.Config) (bool, error) {
 	return !opted[userID], err
 }
 
-// hidden reports whether the author's own receipts are hidden by reciprocity.
-func (s *Service) hidden(authorID string, cfg config.Config) (bool, error) {
+// hidden reports whether reciprocity hides receipts from the user.
+func (s *Service) hidden(userID string, cfg config.Config) (bool, error) {
 	if !cfg.Reciprocal {
 		return false, nil
 	}
-	sends, err := s.sends(authorID, cfg)
-	return !sends, err
+	opted, err := s.activeOptOuts(cfg)
+	return reciprocityHides(cfg, opted, userID), err
+}
+
+// reciprocityHides reports whether, under Reciprocal, any of the users
+// stopped sending receipts and so may not see any.
+func reciprocityHides(cfg config.Config, opted map[string]bool, users ...string) bool {
+	if !cfg.Reciprocal {
+		return false
+	}
+	for _, u := range users {
+		if opted[u] {
+			return true
+		}
+	}
+	return false
 }
 
 // UserSettings answers GET /me/settings.
