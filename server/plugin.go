@@ -156,5 +156,6 @@ func (p *Plugin) runRetention() {
 		p.client.Log.Error("retention failed", "err", err.Error())
 		return
 	}
-	p.client.Log.Info("retention finished", "posts", rep.Posts, "snapshots", rep.Snapshots, "index_chunks", rep.IndexChunks)
+	p.client.Log.Info("retention finished", "posts", rep.Posts, "snapshots", rep.Snapshots,
+		"index_chunks", rep.IndexChunks, "watermarks", rep.Watermarks)
 }

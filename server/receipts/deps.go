@@ -150,6 +150,7 @@ const (
 	RecordPost         = "post"
 	RecordSnapshot     = "snapshot"
 	RecordChannelIndex = "channel_index"
+	RecordWatermark    = "watermark"
 )
 
 // WatchedChannel is a channel whose views are polled, with the last time a
@@ -161,8 +162,11 @@ type WatchedChannel struct {
 
 // LifecycleStore lets retention walk over and delete old data.
 type LifecycleStore interface {
-	// Scan calls fn with the kind and id of every post, snapshot and channel index.
+	// Scan calls fn with the kind and id of every post, snapshot, channel
+	// index and watermark (a watermark's id is "<channel>:<user>").
 	Scan(fn func(kind, id string) error) error
+	// DeleteWatermarkBefore removes a watermark that is older than cutoff.
+	DeleteWatermarkBefore(id string, cutoff int64) (bool, error)
 	// DeleteIndexChunk removes chunk k of a channel's index.
 	DeleteIndexChunk(channelID string, k int) error
 	// DeleteSnapshotIfUnused removes a snapshot last used before the given

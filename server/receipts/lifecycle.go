@@ -16,10 +16,12 @@ type RetentionReport struct {
 	Posts       int
 	Snapshots   int
 	IndexChunks int
+	Watermarks  int
 }
 
 // RunRetention deletes receipts of posts created more than RetentionDays ago,
-// the channel index chunks that only listed them, and snapshots no post uses.
+// the channel index chunks that only listed them, snapshots no post uses and
+// read watermarks older than the cutoff.
 // It does nothing when RetentionDays is 0. Run it on one server at a time.
 func (s *Service) RunRetention() (RetentionReport, error) {
 	var rep RetentionReport
@@ -43,6 +45,13 @@ func (s *Service) RunRetention() (RetentionReport, error) {
 			snapshots = append(snapshots, id)
 		case RecordChannelIndex:
 			channels = append(channels, id)
+		case RecordWatermark:
+			// Everything before the cutoff is gone: an older watermark says nothing.
+			deleted, err := s.store.DeleteWatermarkBefore(id, cutoff)
+			if deleted {
+				rep.Watermarks++
+			}
+			return err
 		}
 		return nil
 	})

@@ -334,6 +334,7 @@ func TestRetentionDeletesUnusedSnapshotsOnly(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 2, rep.Posts)
 	assert.Equal(t, 1, rep.Snapshots, "the DM's snapshot is unused; the group's is still used")
+	assert.Equal(t, 1, rep.Watermarks, "alice's DM watermark is older than the cutoff; her group one is new")
 	assert.Equal(t, 2, e.receipt(alice, kept).UnreadCount)
 
 	again := e.post(dm, alice) // the DM's snapshot is stored again

@@ -29,6 +29,8 @@ func (s *Store) Scan(fn func(kind, id string) error) error {
 				found = append(found, [2]string{receipts.RecordSnapshot, id})
 			case prefixChannelIndex:
 				found = append(found, [2]string{receipts.RecordChannelIndex, id})
+			case prefixWatermark:
+				found = append(found, [2]string{receipts.RecordWatermark, id})
 			}
 		}
 		if len(keys) < scanPageSize {
@@ -58,4 +60,22 @@ func (s *Store) DeleteSnapshotIfUnused(id string, before int64) (bool, error) {
 		return false, nil
 	}
 	return s.kv.CompareAndSet(key, bytes.Clone(data), nil)
+}
+
+// DeleteWatermarkBefore implements receipts.LifecycleStore. The delete is a
+// compare-and-set, so a watermark raised meanwhile survives.
+func (s *Store) DeleteWatermarkBefore(id string, cutoff int64) (bool, error) {
+	key := join(prefixWatermark, id)
+	data, err := s.kv.Get(key)
+	if err != nil || data == nil {
+		return false, err
+	}
+	var w receipts.Watermark
+	if err := json.Unmarshal(data, &w); err != nil {
+		return false, errors.Wrapf(err, "failed to decode %s", key)
+	}
+	if w.Until >= cutoff {
+		return false, nil
+	}
+	return s.kv.CompareAndSet(key, data, nil)
 }
