@@ -136,7 +136,7 @@ func (p *Plugin) UserHasJoinedChannel(_ *plugin.Context, m *model.ChannelMember,
 // UserHasLeftChannel refreshes the channel's member list: the user no
 // longer counts as unread.
 func (p *Plugin) UserHasLeftChannel(_ *plugin.Context, m *model.ChannelMember, _ *model.User) {
-	p.service.MembershipChanged(m.ChannelId)
+	p.service.MemberLeft(m.ChannelId, m.UserId)
 }
 
 // UserHasBeenDeactivated refreshes member lists: the user no longer counts as unread.

@@ -154,5 +154,29 @@ func (s *Service) present(channelID string) (map[string]Member, error) {
 // MembershipChanged drops cached members of a channel (join, leave).
 func (s *Service) MembershipChanged(channelID string) { s.memberCache.forget(channelID) }
 
+// MemberLeft drops the channel's cached members and tells the authors of the
+// channel's newest tracked posts that the leaver no longer counts as unread,
+// for each such post the leaver had not read.
+func (s *Service) MemberLeft(channelID, userID string) {
+	s.memberCache.forget(channelID)
+	idx, err := s.store.ChannelIndex(channelID)
+	if err != nil || idx == nil {
+		return
+	}
+	for _, e := range idx.Tail {
+		rec, err := s.store.Post(e.PostID)
+		if err != nil || rec == nil {
+			continue
+		}
+		snap, err := s.snapshot(rec.Snapshot)
+		if err != nil {
+			continue
+		}
+		if i := recipientIndex(snap, userID); i >= 0 && userID != rec.AuthorID && !rec.Readers.Has(i) {
+			s.notifier.touch(e.PostID)
+		}
+	}
+}
+
 // UserDeactivated drops every cached member list, since the user may be in many.
 func (s *Service) UserDeactivated() { s.memberCache.forgetAll() }

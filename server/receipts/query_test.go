@@ -340,3 +340,16 @@ func TestRetentionDeletesUnusedSnapshotsOnly(t *testing.T) {
 	again := e.post(dm, alice) // the DM's snapshot is stored again
 	assert.Equal(t, []string{again}, e.read(bob, again).Recorded)
 }
+
+func TestLeaverUpdatesTheAuthorLive(t *testing.T) {
+	e := newEnv(t)
+	alice, bob, carol := e.mm.addUser("alice"), e.mm.addUser("bob"), e.mm.addUser("carol")
+	group := e.mm.addChannel(receipts.ChannelPrivate, alice, bob, carol)
+	p := e.post(group, alice)
+	e.mm.leave(group, carol)
+	e.svc.MemberLeft(group, carol)
+	require.Eventually(t, func() bool { return len(e.pub.all()) == 1 }, 5*time.Second, time.Millisecond)
+	r := e.pub.all()[0].payload["receipts"].([]any)[0].(map[string]any)
+	assert.Equal(t, p, r["post_id"])
+	assert.Equal(t, 1, r["unread_count"], "only bob is still waited for")
+}
