@@ -353,3 +353,65 @@ func TestLeaverUpdatesTheAuthorLive(t *testing.T) {
 	assert.Equal(t, p, r["post_id"])
 	assert.Equal(t, 1, r["unread_count"], "only bob is still waited for")
 }
+
+// TestReadListIsByReadTime: a read from a view is recorded a little after
+// the view; the list still shows it at the view's time, in order.
+func TestReadListIsByReadTime(t *testing.T) {
+	e := newEnv(t)
+	alice, bob, carol := e.mm.addUser("alice"), e.mm.addUser("bob"), e.mm.addUser("carol")
+	group := e.mm.addChannel(receipts.ChannelGroup, alice, bob, carol)
+	p := e.post(group, alice)
+	viewedAt := e.clock().UnixMilli()
+	e.mm.view(group, carol, viewedAt) // carol looks first...
+	e.read(bob, p)                    // ...bob's webapp reports before the poll runs
+	_, err := e.svc.PollViews()
+	require.NoError(t, err)
+
+	page, err := e.svc.Readers(alice, p, receipts.ReaderQuery{Filter: receipts.FilterRead, PerPage: 10})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"carol", "bob"}, names(page.Users))
+	assert.Equal(t, viewedAt, page.Users[0].ReadAt)
+	assert.Less(t, page.Users[0].ReadAt, page.Users[1].ReadAt)
+}
+
+// TestLateOldReadAfterManyReadsKeepsTheListSorted: a view older than the last
+// 64 reads is listed right after them, and paging still sees everyone once.
+func TestLateOldReadAfterManyReadsKeepsTheListSorted(t *testing.T) {
+	e := newEnv(t)
+	author := e.mm.addUser("author")
+	var readers []string
+	for i := 0; i < 80; i++ {
+		readers = append(readers, e.mm.addUser(fmt.Sprintf("r%02d", i)))
+	}
+	late := e.mm.addUser("late")
+	ch := e.mm.addChannel(receipts.ChannelPrivate, append([]string{author, late}, readers...)...)
+	p := e.post(ch, author)
+	e.mm.view(ch, late, e.clock().UnixMilli()) // seen before anyone else read
+	for _, r := range readers {
+		e.read(r, p)
+	}
+	_, err := e.svc.PollViews()
+	require.NoError(t, err)
+
+	var all []receipts.ReaderUser
+	q := receipts.ReaderQuery{Filter: receipts.FilterRead, PerPage: 7}
+	for {
+		page, err := e.svc.Readers(author, p, q)
+		require.NoError(t, err)
+		all = append(all, page.Users...)
+		if page.IsFinished {
+			break
+		}
+		q.Cursor = page.NextCursor
+	}
+	require.Len(t, all, 81)
+	seen := map[string]bool{}
+	for i, u := range all {
+		assert.False(t, seen[u.UserID], "listed twice: %s", u.Username)
+		seen[u.UserID] = true
+		if i > 0 {
+			assert.LessOrEqual(t, all[i-1].ReadAt, u.ReadAt, "sorted by read time at %d", i)
+		}
+	}
+	assert.Contains(t, names(all), "late")
+}

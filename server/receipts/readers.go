@@ -16,9 +16,9 @@ import (
 type cursor struct {
 	PostID string `json:"p"`
 	Filter string `json:"f"`
-	// Offset is the position in recording order (read list).
-	Offset int `json:"o,omitempty"`
-	// Username and UserID are the last user shown (unread list, by username).
+	// At and UserID are the last read shown (read list, by read time), or
+	// Username and UserID the last user shown (unread list, by username).
+	At       int64  `json:"t,omitempty"`
 	Username string `json:"n,omitempty"`
 	UserID   string `json:"i,omitempty"`
 }
@@ -36,7 +36,7 @@ func (s *Service) decodeCursor(raw, postID, filter string) (cursor, error) {
 		return c, ErrInvalidCursor
 	}
 	data, err := base64.RawURLEncoding.DecodeString(body)
-	if err != nil || json.Unmarshal(data, &c) != nil || c.PostID != postID || c.Filter != filter || c.Offset < 0 {
+	if err != nil || json.Unmarshal(data, &c) != nil || c.PostID != postID || c.Filter != filter {
 		return c, ErrInvalidCursor
 	}
 	return c, nil
@@ -69,7 +69,7 @@ func (s *Service) Readers(userID, postID string, q ReaderQuery) (ReaderPage, err
 	if q.Filter == FilterUnread {
 		page, err = s.unreadPage(postID, rec, c, q.PerPage)
 	} else {
-		page, err = s.readPage(postID, rec, c.Offset, q.PerPage)
+		page, err = s.readPage(postID, rec, c, q.PerPage)
 	}
 	page.ReadCount, page.UnreadCount = r.ReadCount, r.UnreadCount
 	return page, err
@@ -98,40 +98,55 @@ func (s *Service) authorRecord(userID, postID string) (*PostRecord, error) {
 	return rec, nil
 }
 
-// readPage returns readers from offset on, in recording order. Reads are
-// only ever appended, so an offset never repeats or skips anyone.
-func (s *Service) readPage(postID string, rec *PostRecord, offset, perPage int) (ReaderPage, error) {
-	total := rec.Chunks*ChunkSize + len(rec.Tail)
-	if offset > total {
-		return ReaderPage{}, ErrInvalidCursor
+// readPage returns readers after the cursor's read, by read time. Reads
+// keep their place in that order once recorded, so a page never repeats or
+// skips anyone who had read when paging began. It loads only the chunks the
+// page touches.
+func (s *Service) readPage(postID string, rec *PostRecord, c cursor, perPage int) (ReaderPage, error) {
+	after := ReadEntry{UserID: c.UserID, At: c.At}
+	hasCursor := c.UserID != ""
+	k := 0
+	if hasCursor {
+		// The last chunk starting before the cursor; later ones start at or after it.
+		k = max(0, sort.Search(len(rec.ChunkStarts), func(i int) bool { return rec.ChunkStarts[i] >= after.At })-1)
 	}
 	var entries []ReadEntry
-	for pos := offset; pos < total && len(entries) < perPage; {
-		k := pos / ChunkSize
-		chunk := rec.Tail
-		if k < rec.Chunks {
-			var err error
-			if chunk, err = s.store.ReadChunk(postID, k); err != nil {
-				return ReaderPage{}, errors.Wrap(err, "failed to load readers")
+	more := false
+	for ; k <= rec.Chunks && !more; k++ {
+		run, err := s.readRun(postID, rec, k)
+		if err != nil {
+			return ReaderPage{}, err
+		}
+		for _, e := range run {
+			if hasCursor && !after.Before(e) {
+				continue
 			}
+			if len(entries) == perPage {
+				more = true
+				break
+			}
+			entries = append(entries, e)
 		}
-		start := pos - k*ChunkSize
-		if start >= len(chunk) {
-			return ReaderPage{}, errors.Errorf("reader chunk %d of post %s is short", k, postID)
-		}
-		take := min(len(chunk)-start, perPage-len(entries))
-		entries = append(entries, chunk[start:start+take]...)
-		pos += take
 	}
 	users, err := s.usernames(entries)
 	if err != nil {
 		return ReaderPage{}, err
 	}
-	page := ReaderPage{Users: users, IsFinished: offset+len(entries) >= total}
-	if !page.IsFinished {
-		page.NextCursor = s.encodeCursor(cursor{PostID: postID, Filter: FilterRead, Offset: offset + len(entries)})
+	page := ReaderPage{Users: users, IsFinished: !more}
+	if more {
+		last := entries[len(entries)-1]
+		page.NextCursor = s.encodeCursor(cursor{PostID: postID, Filter: FilterRead, At: last.At, UserID: last.UserID})
 	}
 	return page, nil
+}
+
+// readRun returns chunk k of a post's reads, or its Tail for k == Chunks.
+func (s *Service) readRun(postID string, rec *PostRecord, k int) ([]ReadEntry, error) {
+	if k == rec.Chunks {
+		return rec.Tail, nil
+	}
+	chunk, err := s.store.ReadChunk(postID, k)
+	return chunk, errors.Wrap(err, "failed to load readers")
 }
 
 func (s *Service) usernames(entries []ReadEntry) ([]ReaderUser, error) {

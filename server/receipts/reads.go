@@ -112,16 +112,12 @@ func (s *Service) recordRead(postID string, rec *PostRecord, userID string, at i
 		if r.Readers.Has(i) {
 			return errSkip{ReasonAlreadyRead}
 		}
-		if len(r.Tail) >= ChunkSize {
-			if err := s.store.WriteChunk(postID, r.Chunks, r.Tail); err != nil {
-				return err
-			}
-			r.Chunks++
-			r.Tail = nil
+		flush := func(k int, entries []ReadEntry) error { return s.store.WriteChunk(postID, k, entries) }
+		if err := r.addRead(ReadEntry{UserID: userID, At: at}, flush); err != nil {
+			return err
 		}
 		r.Readers.Set(i)
 		r.ReadCount++
-		r.Tail = append(r.Tail, ReadEntry{UserID: userID, At: at})
 		return nil
 	})
 	var skip errSkip

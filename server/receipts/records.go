@@ -1,5 +1,7 @@
 package receipts
 
+import "sort"
+
 // FormatVersion is written into every stored record so that a later release
 // can recognise and migrate old records.
 const FormatVersion = 1
@@ -27,14 +29,56 @@ type PostRecord struct {
 	Readers Bitmap `json:"b"`
 	// Chunks is how many full chunks of ReadEntry precede Tail.
 	Chunks int `json:"k"`
-	// Tail holds the newest reads, in the order they were recorded.
+	// ChunkStarts holds the read time of each chunk's first entry, so that a
+	// reader page finds its chunk without loading the others.
+	ChunkStarts []int64 `json:"ks,omitempty"`
+	// Floor is the last entry of the last chunk: every entry in Tail sorts
+	// after it. Zero before the first chunk.
+	Floor ReadEntry `json:"fl,omitzero"`
+	// Tail holds the newest reads, sorted like all reads: by read time, then
+	// user id. Chunks and Tail together are one sorted list.
 	Tail []ReadEntry `json:"r"`
 }
 
-// ReadEntry is one read, in recording order.
+// ReadEntry is one read.
 type ReadEntry struct {
 	UserID string `json:"u"`
 	At     int64  `json:"t"`
+}
+
+// Before orders reads by time, then user id.
+func (e ReadEntry) Before(o ReadEntry) bool {
+	if e.At != o.At {
+		return e.At < o.At
+	}
+	return e.UserID < o.UserID
+}
+
+// addRead puts a read into the record's sorted list, first moving a full
+// Tail out to chunk k through flush. A read older than the chunks' last entry
+// (one that arrived after 64 later reads) is listed just after it, so that the
+// chunks never need rewriting; its time is raised by as little as that takes.
+func (r *PostRecord) addRead(e ReadEntry, flush func(k int, entries []ReadEntry) error) error {
+	if len(r.Tail) >= ChunkSize {
+		if err := flush(r.Chunks, r.Tail); err != nil {
+			return err
+		}
+		r.ChunkStarts = append(r.ChunkStarts, r.Tail[0].At)
+		r.Floor = r.Tail[len(r.Tail)-1]
+		r.Chunks++
+		r.Tail = nil
+	}
+	if r.Chunks > 0 && !r.Floor.Before(e) {
+		e.At = r.Floor.At
+		if !r.Floor.Before(e) {
+			e.At++
+		}
+	}
+	i := sort.Search(len(r.Tail), func(j int) bool { return e.Before(r.Tail[j]) })
+	r.Tail = append(r.Tail, ReadEntry{})
+	copy(r.Tail[i+1:], r.Tail[i:])
+	r.Tail[i] = e
+	return nil
 }
 
 // Snapshot is the set of users who could receive receipts in a channel at
