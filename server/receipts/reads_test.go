@@ -302,6 +302,7 @@ func TestSettledChannelsAreNotListed(t *testing.T) {
 	p := e.post(dm, alice)
 	e.mm.view(dm, alice, e.clock().UnixMilli())
 	e.mm.view(dm, bob, e.clock().UnixMilli())
+	e.advance(time.Minute) // past the margin in which a post may still be indexed
 	_, err := e.svc.PollViews()
 	require.NoError(t, err)
 	assert.Equal(t, 1, e.receipt(alice, p).ReadCount)
@@ -317,4 +318,52 @@ func TestSettledChannelsAreNotListed(t *testing.T) {
 	require.NoError(t, err)
 	assert.Greater(t, e.mm.viewCallCount(), listed)
 	assert.Equal(t, 1, e.receipt(alice, p2).ReadCount)
+}
+
+// TestSettlingWaitsForEveryView: a channel only counts as settled when every
+// view was applied past its newest post, whatever order posts were indexed
+// in, and not while a member sends no receipts (they may turn them on).
+func TestSettlingWaitsForEveryView(t *testing.T) {
+	t.Run("posts indexed out of order", func(t *testing.T) {
+		e := newEnv(t)
+		alice, bob := e.mm.addUser("alice"), e.mm.addUser("bob")
+		dm := e.mm.addChannel(receipts.ChannelDirect, alice, bob)
+		a := receipts.Post{ID: newID(), ChannelID: dm, UserID: alice, CreateAt: e.clock().UnixMilli()}
+		b := receipts.Post{ID: newID(), ChannelID: dm, UserID: alice, CreateAt: e.clock().UnixMilli() + 5}
+		e.mm.addPost(a)
+		e.mm.addPost(b)
+		e.svc.PostCreated(b) // b's hook finishes first
+		e.svc.PostCreated(a)
+		e.mm.view(dm, alice, b.CreateAt)
+		e.mm.view(dm, bob, a.CreateAt+1) // bob saw a, not b
+		e.advance(time.Minute)
+		_, err := e.svc.PollViews()
+		require.NoError(t, err)
+		e.mm.view(dm, bob, e.clock().UnixMilli()) // now bob sees b too
+		_, err = e.svc.PollViews()
+		require.NoError(t, err)
+		assert.Equal(t, 1, e.receipt(alice, b.ID).ReadCount)
+	})
+	t.Run("sending turned back on", func(t *testing.T) {
+		e := newEnv(t)
+		alice, bob, carol := e.mm.addUser("alice"), e.mm.addUser("bob"), e.mm.addUser("carol")
+		group := e.mm.addChannel(receipts.ChannelGroup, alice, bob, carol)
+		p := e.post(group, alice)
+		_, err := e.svc.SetSendReadReceipts(bob, false)
+		require.NoError(t, err)
+		for _, u := range []string{alice, bob, carol} {
+			e.mm.view(group, u, e.clock().UnixMilli())
+		}
+		e.advance(time.Minute)
+		_, err = e.svc.PollViews()
+		require.NoError(t, err)
+		assert.Equal(t, 1, e.receipt(alice, p).ReadCount, "carol's view; bob sends nothing")
+
+		_, err = e.svc.SetSendReadReceipts(bob, true)
+		require.NoError(t, err)
+		e.mm.view(group, bob, e.clock().UnixMilli())
+		_, err = e.svc.PollViews()
+		require.NoError(t, err)
+		assert.Equal(t, 2, e.receipt(alice, p).ReadCount, "bob's next view counts")
+	})
 }

@@ -100,10 +100,13 @@ type IndexEntry struct {
 // ChannelIndex lists a channel's tracked posts in the order they were tracked:
 // chunks First..Chunks-1 (older ones were removed by retention), then Tail.
 type ChannelIndex struct {
-	Version int          `json:"v"`
-	First   int          `json:"f,omitempty"`
-	Chunks  int          `json:"k"`
-	Tail    []IndexEntry `json:"r"`
+	Version int `json:"v"`
+	// Newest is the latest creation time of any indexed post; posts may be
+	// indexed out of order, so the last entry is not always the newest.
+	Newest int64        `json:"n,omitempty"`
+	First  int          `json:"f,omitempty"`
+	Chunks int          `json:"k"`
+	Tail   []IndexEntry `json:"r"`
 }
 
 // ChannelSetting is a channel-level switch set by someone who manages it.

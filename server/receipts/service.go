@@ -64,6 +64,7 @@ func New(d Deps) *Service {
 	s.notifier = newNotifier(interval, s.publishReceipts)
 	s.views.seen = map[string]map[string]int64{}
 	s.views.settled = map[string]int{}
+	s.views.polled = map[string]int64{}
 	return s
 }
 

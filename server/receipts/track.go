@@ -150,6 +150,7 @@ func (s *Service) indexPost(channelID string, e IndexEntry) error {
 			idx.Tail = nil
 		}
 		idx.Tail = append(idx.Tail, e)
+		idx.Newest = max(idx.Newest, e.CreateAt)
 		return nil
 	})
 	return errors.Wrap(err, "failed to index tracked post")

@@ -21,8 +21,8 @@ const (
 	WatchDays         = 30
 	viewPageSize      = 200
 	maxViewPagesAPoll = 200
-	// slowEvery: a channel quiet for a day is looked at every slowEvery polls.
-	slowEvery = 12
+	// slowPollMillis: a channel quiet for a day is looked at this often.
+	slowPollMillis = 60_000
 )
 
 // viewState remembers, on the polling server, the last view time applied
@@ -31,9 +31,9 @@ type viewState struct {
 	mu      sync.Mutex
 	seen    map[string]map[string]int64
 	settled map[string]int   // channel -> index size when everyone had viewed its newest post
+	polled  map[string]int64 // channel -> when a quiet channel was last looked at
 	watched map[string]int64 // channel -> last time its watch entry was written
 	next    int              // round-robin position when a poll is cut short
-	polls   int
 }
 
 // watchChannel adds the channel to the watched set, writing at most once an
@@ -79,8 +79,7 @@ func (s *Service) PollViews() (int, error) {
 		return 0, errors.Wrap(err, "failed to load watched channels")
 	}
 	s.views.mu.Lock()
-	start, poll := s.views.next, s.views.polls
-	s.views.polls++
+	start := s.views.next
 	s.views.forgetUnwatched(watched)
 	s.views.mu.Unlock()
 	total, pages := 0, 0
@@ -93,7 +92,7 @@ func (s *Service) PollViews() (int, error) {
 			s.views.mu.Unlock()
 			break
 		}
-		if now-ch.At > dayMillis && (poll+int(hash(ch.ID)))%slowEvery != 0 {
+		if now-ch.At > dayMillis && !s.dueSlowPoll(ch.ID, now) {
 			continue
 		}
 		got, used, err := s.pollChannel(ch.ID)
@@ -106,6 +105,17 @@ func (s *Service) PollViews() (int, error) {
 	return total, nil
 }
 
+// dueSlowPoll reports whether a quiet channel is due, and if so notes the poll.
+func (s *Service) dueSlowPoll(channelID string, now int64) bool {
+	s.views.mu.Lock()
+	defer s.views.mu.Unlock()
+	if now-s.views.polled[channelID] < slowPollMillis {
+		return false
+	}
+	s.views.polled[channelID] = now
+	return true
+}
+
 func hash(s string) uint32 {
 	var h uint32 = 2166136261
 	for i := 0; i < len(s); i++ {
@@ -115,36 +125,45 @@ func hash(s string) uint32 {
 }
 
 // pollChannel applies a channel's views unless everyone had already viewed
-// its newest tracked post. It returns the reads recorded and the member pages used.
+// its newest tracked post. It returns the reads recorded and the member pages
+// used. A member whose view fails does not hold up the others.
 func (s *Service) pollChannel(channelID string) (int, int, error) {
 	idx, err := s.store.ChannelIndex(channelID)
 	if err != nil || idx == nil || len(idx.Tail) == 0 {
 		return 0, 0, errors.Wrap(err, "failed to load channel index")
 	}
-	newest := idx.Tail[len(idx.Tail)-1].CreateAt
 	size := idx.Chunks*ChunkSize + len(idx.Tail) // changes with every newly indexed post
 	if s.isSettled(channelID, size) {
 		return 0, 0, nil
 	}
-	total, behind := 0, false
+	opted, err := s.activeOptOuts(s.config())
+	if err != nil {
+		return 0, 0, err
+	}
+	// Settled means every view was applied past the newest post: not while
+	// that post may still be on its way into the store, nor while a member's
+	// views are skipped because they send no receipts (they may turn them on).
+	settles := idx.Newest < s.nowMillis()-indexMarginMillis
+	total := 0
+	var firstErr error
 	for page := 0; ; page++ {
 		views, err := s.mm.Views(channelID, page, viewPageSize)
 		if err != nil {
 			return total, page + 1, errors.Wrap(err, "failed to list channel memberships")
 		}
 		for _, v := range views {
-			behind = behind || v.LastViewedAt < newest
+			settles = settles && v.LastViewedAt >= idx.Newest && !opted[v.UserID]
 			n, err := s.applyView(channelID, v)
 			total += n
-			if err != nil {
-				return total, page + 1, err
+			if err != nil && firstErr == nil {
+				firstErr = err
 			}
 		}
 		if len(views) < viewPageSize {
-			if !behind {
+			if settles && firstErr == nil {
 				s.markSettled(channelID, size)
 			}
-			return total, page + 1, nil
+			return total, page + 1, firstErr
 		}
 	}
 }
@@ -192,6 +211,11 @@ func (v *viewState) forgetUnwatched(watched []WatchedChannel) {
 	for ch := range v.settled {
 		if !keep[ch] {
 			delete(v.settled, ch)
+		}
+	}
+	for ch := range v.polled {
+		if !keep[ch] {
+			delete(v.polled, ch)
 		}
 	}
 }
