@@ -18,7 +18,7 @@ import (
 //	optouts               OptOuts: users who stopped sending receipts
 //	watch                 watchRecord: channels whose views are polled
 //	cursor_secret         the key that signs reader-list cursors
-//	config_published      hash of the settings whose change was last announced
+//	cc:<hash>             claim on announcing a settings change (expires in a minute)
 //
 // pluginapi's cluster jobs and mutexes add their own keys (cron_*, mutex_*).
 const (
@@ -32,7 +32,7 @@ const (
 	keyOptOuts         = "optouts"
 	keyWatch           = "watch"
 	keyCursorSecret    = "cursor_secret"
-	keyConfigPublished = "config_published"
+	prefixConfigClaim  = "cc"
 )
 
 func join(parts ...string) string { return strings.Join(parts, ":") }
@@ -48,6 +48,8 @@ func channelSettingKey(channelID string) string { return join(prefixChannelSet, 
 func watermarkKey(channelID, userID string) string {
 	return join(prefixWatermark, channelID, userID)
 }
+
+func configClaimKey(hash string) string { return join(prefixConfigClaim, hash) }
 
 // parseKey splits a key into its prefix and the id after it.
 func parseKey(key string) (prefix, id string) {

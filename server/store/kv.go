@@ -13,6 +13,9 @@ type KV interface {
 	// CompareAndSet writes value only if the current value equals old (nil old:
 	// only if absent; nil value: delete). It reports whether it wrote.
 	CompareAndSet(key string, old, value []byte) (bool, error)
+	// InsertWithExpiry writes value only if the key is absent, to vanish after
+	// the given seconds. It reports whether it wrote.
+	InsertWithExpiry(key string, value []byte, seconds int64) (bool, error)
 	// ListKeys returns one page of all keys, sorted.
 	ListKeys(page, perPage int) ([]string, error)
 }

@@ -5,6 +5,7 @@ import (
 	"math/rand"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/pkg/errors"
 )
@@ -12,8 +13,11 @@ import (
 // MemKV is an in-memory KV for tests. It can be told to fail or to report a
 // conflict at random, to prove that callers lose and double-count nothing.
 type MemKV struct {
-	mu   sync.Mutex
-	data map[string][]byte
+	mu      sync.Mutex
+	data    map[string][]byte
+	expires map[string]time.Time
+	// Now is the clock for expiry; nil means time.Now.
+	Now func() time.Time
 
 	// failRate is the chance that any call fails with an error; conflictRate
 	// the chance that a compare-and-set loses as if another writer had been
@@ -30,7 +34,7 @@ var ErrInjected = errors.New("injected KV failure")
 
 // NewMemKV returns an empty store whose faults follow seed.
 func NewMemKV(seed int64) *MemKV {
-	return &MemKV{data: map[string][]byte{}, rnd: rand.New(rand.NewSource(seed))}
+	return &MemKV{data: map[string][]byte{}, expires: map[string]time.Time{}, rnd: rand.New(rand.NewSource(seed))}
 }
 
 // SetFaults sets the chances of failures and of compare-and-set conflicts.
@@ -49,7 +53,41 @@ func (m *MemKV) Get(key string) ([]byte, error) {
 	if m.fault(m.failRate) {
 		return nil, ErrInjected
 	}
+	m.expire(key)
 	return bytes.Clone(m.data[key]), nil
+}
+
+// expire drops the key if its time is up. Called with mu held.
+func (m *MemKV) expire(key string) {
+	at, ok := m.expires[key]
+	now := time.Now
+	if m.Now != nil {
+		now = m.Now
+	}
+	if ok && !now().Before(at) {
+		delete(m.data, key)
+		delete(m.expires, key)
+	}
+}
+
+// InsertWithExpiry implements KV.
+func (m *MemKV) InsertWithExpiry(key string, value []byte, seconds int64) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fault(m.failRate) {
+		return false, ErrInjected
+	}
+	m.expire(key)
+	if _, exists := m.data[key]; exists {
+		return false, nil
+	}
+	m.put(key, value)
+	now := time.Now
+	if m.Now != nil {
+		now = m.Now
+	}
+	m.expires[key] = now().Add(time.Duration(seconds) * time.Second)
+	return true, nil
 }
 
 // Set implements KV.
@@ -70,6 +108,7 @@ func (m *MemKV) CompareAndSet(key string, old, value []byte) (bool, error) {
 	if m.fault(m.failRate) {
 		return false, ErrInjected
 	}
+	m.expire(key)
 	cur, exists := m.data[key]
 	if (old == nil && exists) || (old != nil && (!exists || !bytes.Equal(cur, old))) || m.fault(m.conflictRate) {
 		return false, nil
@@ -79,6 +118,7 @@ func (m *MemKV) CompareAndSet(key string, old, value []byte) (bool, error) {
 }
 
 func (m *MemKV) put(key string, value []byte) {
+	delete(m.expires, key)
 	if value == nil {
 		delete(m.data, key)
 		return

@@ -48,6 +48,15 @@ func (p *PluginKV) CompareAndSet(key string, old, value []byte) (bool, error) {
 	return ok, nil
 }
 
+// InsertWithExpiry implements KV.
+func (p *PluginKV) InsertWithExpiry(key string, value []byte, seconds int64) (bool, error) {
+	ok, appErr := p.api.KVSetWithOptions(key, value, model.PluginKVSetOptions{Atomic: true, OldValue: nil, ExpireInSeconds: seconds})
+	if appErr != nil {
+		return false, errors.Wrapf(appErr, "failed to insert %s", key)
+	}
+	return ok, nil
+}
+
 // ListKeys implements KV.
 func (p *PluginKV) ListKeys(page, perPage int) ([]string, error) {
 	keys, appErr := p.api.KVList(page, perPage)

@@ -185,13 +185,14 @@ func (s *Store) CursorSecret() ([]byte, error) {
 	return secret, err
 }
 
+// configClaimSeconds is how long a claim on a settings change lasts: long
+// enough for every server of a cluster to see the change, short enough that
+// the same settings set again later are announced again.
+const configClaimSeconds = 60
+
 // ClaimConfigChange reports whether this server is the one to announce a
 // change to the settings named by hash: every server sees the change, and
-// only the first to record it wins.
+// only the first to claim it wins.
 func (s *Store) ClaimConfigChange(hash string) (bool, error) {
-	old, err := s.kv.Get(keyConfigPublished)
-	if err != nil || string(old) == hash {
-		return false, err
-	}
-	return s.kv.CompareAndSet(keyConfigPublished, old, []byte(hash))
+	return s.kv.InsertWithExpiry(configClaimKey(hash), []byte{1}, configClaimSeconds)
 }

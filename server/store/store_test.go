@@ -4,6 +4,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -19,6 +20,7 @@ func TestEveryKeyFits(t *testing.T) {
 	keys := []string{
 		postKey(id), readChunkKey(id, big), snapshotKey(strings.Repeat("f", 32)), channelIndexKey(id),
 		indexChunkKey(id, big), channelSettingKey(id), watermarkKey(id, id), keyOptOuts, keyWatch, keyCursorSecret,
+		configClaimKey(strings.Repeat("f", 64)),
 	}
 	for _, k := range keys {
 		assert.LessOrEqual(t, len(k), maxKeyLength, k)
@@ -105,7 +107,10 @@ func TestCursorSecretIsStable(t *testing.T) {
 }
 
 func TestOnlyOneServerClaimsAConfigChange(t *testing.T) {
-	s := New(NewMemKV(1))
+	kv := NewMemKV(1)
+	now := time.Unix(1000, 0)
+	kv.Now = func() time.Time { return now }
+	s := New(kv)
 	won, err := s.ClaimConfigChange("a")
 	require.NoError(t, err)
 	assert.True(t, won)
@@ -115,4 +120,8 @@ func TestOnlyOneServerClaimsAConfigChange(t *testing.T) {
 	won, err = s.ClaimConfigChange("b")
 	require.NoError(t, err)
 	assert.True(t, won)
+	now = now.Add(2 * time.Minute)
+	won, err = s.ClaimConfigChange("a")
+	require.NoError(t, err)
+	assert.True(t, won, "the same settings set again later are announced again")
 }
