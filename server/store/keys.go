@@ -6,7 +6,7 @@ import (
 )
 
 // Every KV key the plugin writes, in one place. Ids are 26 characters, so the
-// longest key (a watermark) is 55 characters, well under the 150 allowed.
+// longest key (a settings-change claim) is 67 characters, well under the 150 allowed.
 //
 //	p:<post>              PostRecord: a tracked post, its reader bitmap and newest reads
 //	pr:<post>:<k>         []ReadEntry: the post's k-th full chunk of reads (immutable)
