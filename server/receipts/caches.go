@@ -61,11 +61,14 @@ func (s *Service) snapshot(id string) (*Snapshot, error) {
 	return snap, nil
 }
 
-// memberCache keeps each channel's member list for a short time.
+// memberCache keeps each channel's member list for a short time. A list
+// whose fetch overlapped a forget is not stored (gen counts forgets), so a
+// leave is never undone by a fetch that was already on its way.
 type memberCache struct {
 	mu    sync.Mutex
 	ttl   time.Duration
 	items map[string]memberEntry
+	gen   uint64
 }
 
 type memberEntry struct {
@@ -90,7 +93,16 @@ func (c *memberCache) get(channelID string, now time.Time) (memberEntry, bool) {
 	return e, true
 }
 
-func (c *memberCache) put(channelID string, members []Member, now time.Time) memberEntry {
+// generation is taken before a fetch and handed to put.
+func (c *memberCache) generation() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gen
+}
+
+// put stores a fetched list unless something was forgotten since gen, and
+// returns the entry either way.
+func (c *memberCache) put(channelID string, members []Member, now time.Time, gen uint64) memberEntry {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.items) > 10000 {
@@ -107,7 +119,9 @@ func (c *memberCache) put(channelID string, members []Member, now time.Time) mem
 		}
 	}
 	e := memberEntry{members: members, present: present, at: now}
-	c.items[channelID] = e
+	if gen == c.gen {
+		c.items[channelID] = e
+	}
 	return e
 }
 
@@ -115,12 +129,14 @@ func (c *memberCache) forget(channelID string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	delete(c.items, channelID)
+	c.gen++
 }
 
 func (c *memberCache) forgetAll() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.items = map[string]memberEntry{}
+	c.gen++
 }
 
 // channelMembers returns a channel's members, from the cache when fresh.
@@ -137,11 +153,12 @@ func (s *Service) channelMembers(channelID string) (memberEntry, error) {
 	if e, ok := s.memberCache.get(channelID, now); ok {
 		return e, nil
 	}
+	gen := s.memberCache.generation()
 	m, err := s.mm.Members(channelID)
 	if err != nil {
 		return memberEntry{}, errors.Wrap(err, "failed to list channel members")
 	}
-	return s.memberCache.put(channelID, m, now), nil
+	return s.memberCache.put(channelID, m, now, gen), nil
 }
 
 // present returns the active, non-bot members of a channel by id. The map is
