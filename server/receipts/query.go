@@ -94,15 +94,22 @@ func (s *Service) receipt(postID string, rec *PostRecord) (Receipt, error) {
 	return r, nil
 }
 
+// firstRead is the earliest read: the head of the sorted list, or of Late.
 func (s *Service) firstRead(postID string, rec *PostRecord) (ReadEntry, error) {
+	first := ReadEntry{}
 	if rec.Chunks == 0 {
-		return rec.Tail[0], nil
+		first = rec.Tail[0]
+	} else {
+		chunk, err := s.store.ReadChunk(postID, 0)
+		if err != nil || len(chunk) == 0 {
+			return ReadEntry{}, errors.Wrap(err, "failed to load first read")
+		}
+		first = chunk[0]
 	}
-	chunk, err := s.store.ReadChunk(postID, 0)
-	if err != nil || len(chunk) == 0 {
-		return ReadEntry{}, errors.Wrap(err, "failed to load first read")
+	if len(rec.Late) > 0 && rec.Late[0].Before(first) {
+		first = rec.Late[0]
 	}
-	return chunk[0], nil
+	return first, nil
 }
 
 // publishReceipts sends the latest receipt of a post to its author, unless

@@ -98,7 +98,7 @@ func TestReaderListsPageWithoutRepeatsOrGaps(t *testing.T) {
 	for i := range want {
 		want[i] = fmt.Sprintf("u%03d", 149-i)
 	}
-	assert.Equal(t, want, got, "in the order reads were recorded")
+	assert.Equal(t, want, got, "by read time")
 	assert.Equal(t, 100, page.ReadCount)
 	assert.Equal(t, 50, page.UnreadCount)
 
@@ -374,8 +374,9 @@ func TestReadListIsByReadTime(t *testing.T) {
 	assert.Less(t, page.Users[0].ReadAt, page.Users[1].ReadAt)
 }
 
-// TestLateOldReadAfterManyReadsKeepsTheListSorted: a view older than the last
-// 64 reads is listed right after them, and paging still sees everyone once.
+// TestLateOldReadAfterManyReadsKeepsTheListSorted: a view applied after more
+// than 64 later reads keeps its time and its place, and paging still sees
+// everyone once.
 func TestLateOldReadAfterManyReadsKeepsTheListSorted(t *testing.T) {
 	e := newEnv(t)
 	author := e.mm.addUser("author")
@@ -386,7 +387,8 @@ func TestLateOldReadAfterManyReadsKeepsTheListSorted(t *testing.T) {
 	late := e.mm.addUser("late")
 	ch := e.mm.addChannel(receipts.ChannelPrivate, append([]string{author, late}, readers...)...)
 	p := e.post(ch, author)
-	e.mm.view(ch, late, e.clock().UnixMilli()) // seen before anyone else read
+	viewedAt := e.clock().UnixMilli()
+	e.mm.view(ch, late, viewedAt) // seen before anyone else read
 	for _, r := range readers {
 		e.read(r, p)
 	}
@@ -413,5 +415,54 @@ func TestLateOldReadAfterManyReadsKeepsTheListSorted(t *testing.T) {
 			assert.LessOrEqual(t, all[i-1].ReadAt, u.ReadAt, "sorted by read time at %d", i)
 		}
 	}
-	assert.Contains(t, names(all), "late")
+	assert.Equal(t, "late", all[0].Username, "the earliest read, listed first")
+	assert.Equal(t, viewedAt, all[0].ReadAt, "at the time of the view")
+	r, _ := e.svc.QueryReceipts(author, []string{p})
+	assert.Equal(t, 81, r.Receipts[0].ReadCount)
+}
+
+// TestManyLateReadsStaySortedAndComplete: more late reads than Late holds
+// are listed after the chunks, and the whole list stays sorted and complete.
+func TestManyLateReadsStaySortedAndComplete(t *testing.T) {
+	e := newEnv(t)
+	author := e.mm.addUser("author")
+	var early, late []string
+	for i := 0; i < 80; i++ {
+		early = append(early, e.mm.addUser(fmt.Sprintf("e%02d", i)))
+	}
+	for i := 0; i < 70; i++ {
+		late = append(late, e.mm.addUser(fmt.Sprintf("l%02d", i)))
+	}
+	ch := e.mm.addChannel(receipts.ChannelPrivate, append(append([]string{author}, early...), late...)...)
+	p := e.post(ch, author)
+	for _, u := range late {
+		e.mm.view(ch, u, e.clock().UnixMilli())
+	}
+	for _, u := range early {
+		e.read(u, p)
+	}
+	_, err := e.svc.PollViews()
+	require.NoError(t, err)
+
+	var all []receipts.ReaderUser
+	q := receipts.ReaderQuery{Filter: receipts.FilterRead, PerPage: 9}
+	for {
+		page, err := e.svc.Readers(author, p, q)
+		require.NoError(t, err)
+		all = append(all, page.Users...)
+		if page.IsFinished {
+			break
+		}
+		q.Cursor = page.NextCursor
+	}
+	require.Len(t, all, 150)
+	seen := map[string]bool{}
+	for i, u := range all {
+		require.False(t, seen[u.UserID], "listed twice: %s", u.Username)
+		seen[u.UserID] = true
+		if i > 0 {
+			assert.LessOrEqual(t, all[i-1].ReadAt, u.ReadAt, "sorted at %d", i)
+		}
+	}
+	assert.Equal(t, "l00", all[0].Username)
 }

@@ -49,7 +49,7 @@ func (s *Service) sign(body string) string {
 }
 
 // Readers answers GET /posts/{id}/readers: the author pages through who has
-// read the post (in the order reads were recorded) or who has not (by username).
+// read the post (by read time) or who has not (by username).
 func (s *Service) Readers(userID, postID string, q ReaderQuery) (ReaderPage, error) {
 	rec, err := s.authorRecord(userID, postID)
 	if err != nil {
@@ -101,43 +101,60 @@ func (s *Service) authorRecord(userID, postID string) (*PostRecord, error) {
 // readPage returns readers after the cursor's read, by read time. Reads
 // keep their place in that order once recorded, so a page never repeats or
 // skips anyone who had read when paging began. It loads only the chunks the
-// page touches.
+// page touches, and merges in the record's late reads.
 func (s *Service) readPage(postID string, rec *PostRecord, c cursor, perPage int) (ReaderPage, error) {
 	after := ReadEntry{UserID: c.UserID, At: c.At}
 	hasCursor := c.UserID != ""
-	k := 0
-	if hasCursor {
-		// The last chunk starting before the cursor; later ones start at or after it.
-		k = max(0, sort.Search(len(rec.ChunkStarts), func(i int) bool { return rec.ChunkStarts[i] >= after.At })-1)
+	isNext := func(e ReadEntry) bool { return !hasCursor || after.Before(e) }
+	sorted, more, err := s.sortedAfter(postID, rec, after, hasCursor, perPage)
+	if err != nil {
+		return ReaderPage{}, err
 	}
-	var entries []ReadEntry
-	more := false
-	for ; k <= rec.Chunks && !more; k++ {
-		run, err := s.readRun(postID, rec, k)
-		if err != nil {
-			return ReaderPage{}, err
-		}
-		for _, e := range run {
-			if hasCursor && !after.Before(e) {
-				continue
-			}
-			if len(entries) == perPage {
-				more = true
-				break
-			}
-			entries = append(entries, e)
+	for _, e := range rec.Late {
+		if isNext(e) {
+			sorted = insertSorted(sorted, e)
 		}
 	}
-	users, err := s.usernames(entries)
+	if len(sorted) > perPage {
+		sorted, more = sorted[:perPage], true
+	}
+	users, err := s.usernames(sorted)
 	if err != nil {
 		return ReaderPage{}, err
 	}
 	page := ReaderPage{Users: users, IsFinished: !more}
 	if more {
-		last := entries[len(entries)-1]
+		last := sorted[len(sorted)-1]
 		page.NextCursor = s.encodeCursor(cursor{PostID: postID, Filter: FilterRead, At: last.At, UserID: last.UserID})
 	}
 	return page, nil
+}
+
+// sortedAfter returns up to limit reads from the chunks and Tail that come
+// after the cursor, and whether there are more.
+func (s *Service) sortedAfter(postID string, rec *PostRecord, after ReadEntry, hasCursor bool, limit int) ([]ReadEntry, bool, error) {
+	k := 0
+	if hasCursor {
+		// The last chunk starting before the cursor; later ones start at or after it.
+		k = max(0, sort.Search(len(rec.ChunkStarts), func(i int) bool { return rec.ChunkStarts[i] >= after.At })-1)
+	}
+	var out []ReadEntry
+	for ; k <= rec.Chunks; k++ {
+		run, err := s.readRun(postID, rec, k)
+		if err != nil {
+			return nil, false, err
+		}
+		for _, e := range run {
+			if hasCursor && !after.Before(e) {
+				continue
+			}
+			if len(out) == limit {
+				return out, true, nil
+			}
+			out = append(out, e)
+		}
+	}
+	return out, false, nil
 }
 
 // readRun returns chunk k of a post's reads, or its Tail for k == Chunks.

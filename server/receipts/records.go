@@ -35,6 +35,10 @@ type PostRecord struct {
 	// Floor is the last entry of the last chunk: every entry in Tail sorts
 	// after it. Zero before the first chunk.
 	Floor ReadEntry `json:"fl,omitzero"`
+	// Late holds reads older than Floor that arrived after the chunks were
+	// written (views are applied a few seconds after they happen), sorted;
+	// reader lists merge them into place.
+	Late []ReadEntry `json:"lt,omitempty"`
 	// Tail holds the newest reads, sorted like all reads: by read time, then
 	// user id. Chunks and Tail together are one sorted list.
 	Tail []ReadEntry `json:"r"`
@@ -54,10 +58,10 @@ func (e ReadEntry) Before(o ReadEntry) bool {
 	return e.UserID < o.UserID
 }
 
-// addRead puts a read into the record's sorted list, first moving a full
+// addRead puts a read into the record's sorted lists, first moving a full
 // Tail out to chunk k through flush. A read older than the chunks' last entry
-// (one that arrived after 64 later reads) is listed just after it, so that the
-// chunks never need rewriting; its time is raised by as little as that takes.
+// goes to Late; once Late is full too, it is listed just after the chunks,
+// its time raised by as little as that takes, so chunks never need rewriting.
 func (r *PostRecord) addRead(e ReadEntry, flush func(k int, entries []ReadEntry) error) error {
 	if len(r.Tail) >= ChunkSize {
 		if err := flush(r.Chunks, r.Tail); err != nil {
@@ -69,16 +73,25 @@ func (r *PostRecord) addRead(e ReadEntry, flush func(k int, entries []ReadEntry)
 		r.Tail = nil
 	}
 	if r.Chunks > 0 && !r.Floor.Before(e) {
+		if len(r.Late) < ChunkSize {
+			r.Late = insertSorted(r.Late, e)
+			return nil
+		}
 		e.At = r.Floor.At
 		if !r.Floor.Before(e) {
 			e.At++
 		}
 	}
-	i := sort.Search(len(r.Tail), func(j int) bool { return e.Before(r.Tail[j]) })
-	r.Tail = append(r.Tail, ReadEntry{})
-	copy(r.Tail[i+1:], r.Tail[i:])
-	r.Tail[i] = e
+	r.Tail = insertSorted(r.Tail, e)
 	return nil
+}
+
+func insertSorted(list []ReadEntry, e ReadEntry) []ReadEntry {
+	i := sort.Search(len(list), func(j int) bool { return e.Before(list[j]) })
+	list = append(list, ReadEntry{})
+	copy(list[i+1:], list[i:])
+	list[i] = e
+	return list
 }
 
 // Snapshot is the set of users who could receive receipts in a channel at
