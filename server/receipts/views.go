@@ -143,7 +143,11 @@ func (s *Service) pollChannel(channelID string) (int, int, error) {
 	// Settled means every view was applied past the newest post: not while
 	// that post may still be on its way into the store, nor while a member's
 	// views are skipped because they send no receipts (they may turn them on).
-	settles := idx.Newest < s.nowMillis()-indexMarginMillis
+	newest := idx.Newest
+	for _, e := range idx.Tail { // indexes written before Newest existed
+		newest = max(newest, e.CreateAt)
+	}
+	settles := newest < s.nowMillis()-indexMarginMillis
 	total := 0
 	var firstErr error
 	for page := 0; ; page++ {
@@ -152,7 +156,7 @@ func (s *Service) pollChannel(channelID string) (int, int, error) {
 			return total, page + 1, errors.Wrap(err, "failed to list channel memberships")
 		}
 		for _, v := range views {
-			settles = settles && v.LastViewedAt >= idx.Newest && !opted[v.UserID]
+			settles = settles && v.LastViewedAt >= newest && !opted[v.UserID]
 			n, err := s.applyView(channelID, v)
 			total += n
 			if err != nil && firstErr == nil {
