@@ -395,26 +395,9 @@ func TestLateOldReadAfterManyReadsKeepsTheListSorted(t *testing.T) {
 	_, err := e.svc.PollViews()
 	require.NoError(t, err)
 
-	var all []receipts.ReaderUser
-	q := receipts.ReaderQuery{Filter: receipts.FilterRead, PerPage: 7}
-	for {
-		page, err := e.svc.Readers(author, p, q)
-		require.NoError(t, err)
-		all = append(all, page.Users...)
-		if page.IsFinished {
-			break
-		}
-		q.Cursor = page.NextCursor
-	}
+	all := pageAllReaders(t, e.svc, author, p, 7)
 	require.Len(t, all, 81)
-	seen := map[string]bool{}
-	for i, u := range all {
-		assert.False(t, seen[u.UserID], "listed twice: %s", u.Username)
-		seen[u.UserID] = true
-		if i > 0 {
-			assert.LessOrEqual(t, all[i-1].ReadAt, u.ReadAt, "sorted by read time at %d", i)
-		}
-	}
+	assertOnceEachByReadTime(t, all)
 	assert.Equal(t, "late", all[0].Username, "the earliest read, listed first")
 	assert.Equal(t, viewedAt, all[0].ReadAt, "at the time of the view")
 	r, _ := e.svc.QueryReceipts(author, []string{p})
@@ -444,25 +427,38 @@ func TestManyLateReadsStaySortedAndComplete(t *testing.T) {
 	_, err := e.svc.PollViews()
 	require.NoError(t, err)
 
+	all := pageAllReaders(t, e.svc, author, p, 9)
+	require.Len(t, all, 150)
+	assertOnceEachByReadTime(t, all)
+	assert.Equal(t, "l00", all[0].Username)
+}
+
+// pageAllReaders follows a post's read list to its end, perPage at a time.
+func pageAllReaders(t *testing.T, svc *receipts.Service, author, postID string, perPage int) []receipts.ReaderUser {
+	t.Helper()
 	var all []receipts.ReaderUser
-	q := receipts.ReaderQuery{Filter: receipts.FilterRead, PerPage: 9}
+	q := receipts.ReaderQuery{Filter: receipts.FilterRead, PerPage: perPage}
 	for {
-		page, err := e.svc.Readers(author, p, q)
+		page, err := svc.Readers(author, postID, q)
 		require.NoError(t, err)
 		all = append(all, page.Users...)
 		if page.IsFinished {
-			break
+			return all
 		}
 		q.Cursor = page.NextCursor
 	}
-	require.Len(t, all, 150)
+}
+
+// assertOnceEachByReadTime checks that nobody is listed twice and that the
+// list is sorted by read time.
+func assertOnceEachByReadTime(t *testing.T, list []receipts.ReaderUser) {
+	t.Helper()
 	seen := map[string]bool{}
-	for i, u := range all {
-		require.False(t, seen[u.UserID], "listed twice: %s", u.Username)
+	for i, u := range list {
+		assert.False(t, seen[u.UserID], "listed twice: %s", u.Username)
 		seen[u.UserID] = true
 		if i > 0 {
-			assert.LessOrEqual(t, all[i-1].ReadAt, u.ReadAt, "sorted at %d", i)
+			assert.LessOrEqual(t, list[i-1].ReadAt, u.ReadAt, "sorted by read time at %d", i)
 		}
 	}
-	assert.Equal(t, "l00", all[0].Username)
 }
