@@ -106,7 +106,12 @@ func (s *Service) readPage(postID string, rec *PostRecord, c cursor, perPage int
 	after := ReadEntry{UserID: c.UserID, At: c.At}
 	hasCursor := c.UserID != ""
 	isNext := func(e ReadEntry) bool { return !hasCursor || after.Before(e) }
-	sorted, more, err := s.sortedAfter(postID, rec, after, hasCursor, perPage)
+	start := 0
+	if hasCursor {
+		// The last chunk starting before the cursor; later ones start at or after it.
+		start = max(0, sort.Search(len(rec.ChunkStarts), func(i int) bool { return rec.ChunkStarts[i] >= after.At })-1)
+	}
+	sorted, more, err := s.sortedAfter(postID, rec, start, isNext, perPage)
 	if err != nil {
 		return ReaderPage{}, err
 	}
@@ -130,22 +135,17 @@ func (s *Service) readPage(postID string, rec *PostRecord, c cursor, perPage int
 	return page, nil
 }
 
-// sortedAfter returns up to limit reads from the chunks and Tail that come
-// after the cursor, and whether there are more.
-func (s *Service) sortedAfter(postID string, rec *PostRecord, after ReadEntry, hasCursor bool, limit int) ([]ReadEntry, bool, error) {
-	k := 0
-	if hasCursor {
-		// The last chunk starting before the cursor; later ones start at or after it.
-		k = max(0, sort.Search(len(rec.ChunkStarts), func(i int) bool { return rec.ChunkStarts[i] >= after.At })-1)
-	}
+// sortedAfter returns up to limit reads from chunk start on (then Tail) for
+// which isNext holds, and whether there are more.
+func (s *Service) sortedAfter(postID string, rec *PostRecord, start int, isNext func(ReadEntry) bool, limit int) ([]ReadEntry, bool, error) {
 	var out []ReadEntry
-	for ; k <= rec.Chunks; k++ {
+	for k := start; k <= rec.Chunks; k++ {
 		run, err := s.readRun(postID, rec, k)
 		if err != nil {
 			return nil, false, err
 		}
 		for _, e := range run {
-			if hasCursor && !after.Before(e) {
+			if !isNext(e) {
 				continue
 			}
 			if len(out) == limit {
