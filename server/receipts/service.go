@@ -86,3 +86,12 @@ func (l *stripedLocks) lock(key string) func() {
 	m.Lock()
 	return m.Unlock
 }
+
+// hash is FNV-1a, to spread keys over the lock stripes.
+func hash(s string) uint32 {
+	var h uint32 = 2166136261
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint32(s[i])) * 16777619
+	}
+	return h
+}

@@ -116,14 +116,6 @@ func (s *Service) dueSlowPoll(channelID string, now int64) bool {
 	return true
 }
 
-func hash(s string) uint32 {
-	var h uint32 = 2166136261
-	for i := 0; i < len(s); i++ {
-		h = (h ^ uint32(s[i])) * 16777619
-	}
-	return h
-}
-
 // pollChannel applies a channel's views unless everyone had already viewed
 // its newest tracked post. It returns the reads recorded and the member pages
 // used. A member whose view fails does not hold up the others.
