@@ -18,6 +18,9 @@ func (p *Plugin) OnConfigurationChange() error {
 	if p.config == nil {
 		p.config = config.NewHolder()
 	}
+	if p.platform != nil {
+		p.platform.refresh() // any server setting may have changed
+	}
 	return p.loadConfig()
 }
 

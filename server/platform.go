@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"sync/atomic"
 
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/mattermost/mattermost/server/public/plugin"
@@ -16,11 +17,18 @@ const memberPageSize = 200
 // platform adapts the Mattermost plugin API to receipts.Platform.
 type platform struct {
 	api plugin.API
+	// complianceOn mirrors ComplianceSettings.Enable, which hides public
+	// channels from team members who have not joined them.
+	complianceOn atomic.Bool
 }
 
-var _ receipts.Platform = platform{}
+var _ receipts.Platform = (*platform)(nil)
 
-func newPlatform(api plugin.API) platform { return platform{api: api} }
+func newPlatform(api plugin.API) *platform {
+	p := &platform{api: api}
+	p.refresh()
+	return p
+}
 
 // notFound turns a 404 from Mattermost into the domain's ErrNotFound.
 func notFound(appErr *model.AppError, what string) error {
@@ -30,7 +38,7 @@ func notFound(appErr *model.AppError, what string) error {
 	return errors.Wrapf(appErr, "failed to get %s", what)
 }
 
-func (p platform) Post(postID string) (*receipts.Post, error) {
+func (p *platform) Post(postID string) (*receipts.Post, error) {
 	post, appErr := p.api.GetPost(postID)
 	if appErr != nil {
 		return nil, notFound(appErr, "post")
@@ -69,7 +77,7 @@ func toPost(post *model.Post) receipts.Post {
 	return out
 }
 
-func (p platform) Channel(channelID string) (*receipts.Channel, error) {
+func (p *platform) Channel(channelID string) (*receipts.Channel, error) {
 	ch, appErr := p.api.GetChannel(channelID)
 	if appErr != nil {
 		return nil, notFound(appErr, "channel")
@@ -79,25 +87,54 @@ func (p platform) Channel(channelID string) (*receipts.Channel, error) {
 	return &receipts.Channel{ID: ch.Id, Type: string(ch.Type)}, nil
 }
 
-// CanReadChannel follows Mattermost: members read their channels, and team
-// members may read public channels they have not joined.
-func (p platform) CanReadChannel(userID, channelID string) bool {
-	if p.api.HasPermissionToChannel(userID, channelID, model.PermissionReadChannelContent) {
-		return true
-	}
+// CanReadChannel applies Mattermost's own rule for reading a channel's posts
+// (the one GET /posts/{id} uses): the read_channel_content permission in the
+// channel, or, for a public channel while compliance mode is off, the team's
+// read_public_channel permission. The permission checks answer false when a
+// lookup fails, so a "no" is confirmed with a membership lookup whose errors
+// are seen: a failure is an error, never a wrong "no".
+func (p *platform) CanReadChannel(userID, channelID string) (bool, error) {
 	ch, appErr := p.api.GetChannel(channelID)
-	return appErr == nil && ch.Type == model.ChannelTypeOpen &&
-		p.api.HasPermissionToTeam(userID, ch.TeamId, model.PermissionReadPublicChannel)
+	if appErr != nil {
+		if appErr.StatusCode == http.StatusNotFound {
+			return false, nil
+		}
+		return false, errors.Wrap(appErr, "failed to get channel")
+	}
+	if p.api.HasPermissionToChannel(userID, channelID, model.PermissionReadChannelContent) {
+		return true, nil
+	}
+	if _, err := p.IsMember(userID, channelID); err != nil {
+		return false, err
+	}
+	if ch.Type != model.ChannelTypeOpen || p.complianceOn.Load() {
+		return false, nil
+	}
+	if p.api.HasPermissionToTeam(userID, ch.TeamId, model.PermissionReadPublicChannel) {
+		return true, nil
+	}
+	if _, appErr := p.api.GetTeamMember(ch.TeamId, userID); appErr != nil && appErr.StatusCode != http.StatusNotFound {
+		return false, errors.Wrap(appErr, "failed to get team member")
+	}
+	return false, nil
+}
+
+// refresh re-reads the server settings that CanReadChannel depends on; the
+// plugin calls it whenever the server's configuration changes.
+func (p *platform) refresh() {
+	if cfg := p.api.GetConfig(); cfg != nil {
+		p.complianceOn.Store(cfg.ComplianceSettings.Enable != nil && *cfg.ComplianceSettings.Enable)
+	}
 }
 
 // CanManageChannel uses the permission to manage channel roles: channel,
 // team and system admins hold it, plain members do not, even where they may
 // edit the channel's properties.
-func (p platform) CanManageChannel(userID, channelID string) bool {
+func (p *platform) CanManageChannel(userID, channelID string) bool {
 	return p.api.HasPermissionToChannel(userID, channelID, model.PermissionManageChannelRoles)
 }
 
-func (p platform) IsMember(userID, channelID string) (bool, error) {
+func (p *platform) IsMember(userID, channelID string) (bool, error) {
 	_, appErr := p.api.GetChannelMember(channelID, userID)
 	if appErr == nil {
 		return true, nil
@@ -108,7 +145,7 @@ func (p platform) IsMember(userID, channelID string) (bool, error) {
 	return false, errors.Wrap(appErr, "failed to get channel member")
 }
 
-func (p platform) Members(channelID string) ([]receipts.Member, error) {
+func (p *platform) Members(channelID string) ([]receipts.Member, error) {
 	var out []receipts.Member
 	for page := 0; ; page++ {
 		users, appErr := p.api.GetUsersInChannel(channelID, model.ChannelSortByUsername, page, memberPageSize)
@@ -124,7 +161,7 @@ func (p platform) Members(channelID string) ([]receipts.Member, error) {
 	}
 }
 
-func (p platform) MemberCount(channelID string) (int, error) {
+func (p *platform) MemberCount(channelID string) (int, error) {
 	stats, appErr := p.api.GetChannelStats(channelID)
 	if appErr != nil {
 		return 0, errors.Wrap(appErr, "failed to get channel stats")
@@ -132,7 +169,7 @@ func (p platform) MemberCount(channelID string) (int, error) {
 	return int(stats.MemberCount), nil
 }
 
-func (p platform) Views(channelID string, page, perPage int) ([]receipts.View, error) {
+func (p *platform) Views(channelID string, page, perPage int) ([]receipts.View, error) {
 	members, appErr := p.api.GetChannelMembers(channelID, page, perPage)
 	if appErr != nil {
 		return nil, errors.Wrap(appErr, "failed to list channel members")
@@ -144,7 +181,7 @@ func (p platform) Views(channelID string, page, perPage int) ([]receipts.View, e
 	return out, nil
 }
 
-func (p platform) Users(ids []string) ([]receipts.User, error) {
+func (p *platform) Users(ids []string) ([]receipts.User, error) {
 	users, appErr := p.api.GetUsersByIds(ids)
 	if appErr != nil {
 		return nil, errors.Wrap(appErr, "failed to get users")
@@ -156,7 +193,7 @@ func (p platform) Users(ids []string) ([]receipts.User, error) {
 	return out, nil
 }
 
-func (p platform) Thread(rootID string) ([]receipts.Post, error) {
+func (p *platform) Thread(rootID string) ([]receipts.Post, error) {
 	list, appErr := p.api.GetPostThread(rootID)
 	if appErr != nil {
 		return nil, notFound(appErr, "thread")

@@ -30,6 +30,7 @@ type Plugin struct {
 
 	client   *pluginapi.Client
 	config   *config.Holder
+	platform *platform
 	store    *store.Store
 	service  *receipts.Service
 	http     http.Handler
@@ -50,6 +51,7 @@ func (p *Plugin) OnActivate() error {
 			return err
 		}
 	}
+	p.platform = newPlatform(p.API)
 	st := store.New(store.NewPluginKV(p.API))
 	p.store = st
 	secret, err := st.CursorSecret()
@@ -58,7 +60,7 @@ func (p *Plugin) OnActivate() error {
 	}
 	p.service = receipts.New(receipts.Deps{
 		Store:     st,
-		Platform:  newPlatform(p.API),
+		Platform:  p.platform,
 		Publisher: publisher{api: p.API},
 		Logger:    &p.client.Log,
 		Config:    p.config.Get,

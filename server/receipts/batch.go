@@ -2,6 +2,8 @@ package receipts
 
 import (
 	"sync"
+
+	"github.com/pkg/errors"
 )
 
 // Helpers shared by the batch endpoints.
@@ -69,26 +71,33 @@ func newAccessCache(mm Platform, userID string) *accessCache {
 	return &accessCache{mm: mm, userID: userID, seen: map[string]bool{}, members: map[string]bool{}}
 }
 
-// isMember reports whether the caller is a member of the channel; an error
-// counts as not a member.
-func (a *accessCache) isMember(channelID string) bool {
+// isMember reports whether the caller is a member of the channel.
+func (a *accessCache) isMember(channelID string) (bool, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	ok, found := a.members[channelID]
-	if !found {
-		ok, _ = a.mm.IsMember(a.userID, channelID)
-		a.members[channelID] = ok
+	if ok, found := a.members[channelID]; found {
+		return ok, nil
 	}
-	return ok
+	ok, err := a.mm.IsMember(a.userID, channelID)
+	if err != nil {
+		return false, errors.Wrap(err, "failed to check channel membership")
+	}
+	a.members[channelID] = ok
+	return ok, nil
 }
 
-func (a *accessCache) canRead(channelID string) bool {
+// canRead reports whether the caller may read the channel, by Mattermost's
+// rules. A failed lookup is an error, never a "no", and is not remembered.
+func (a *accessCache) canRead(channelID string) (bool, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	ok, found := a.seen[channelID]
-	if !found {
-		ok = a.mm.CanReadChannel(a.userID, channelID)
-		a.seen[channelID] = ok
+	if ok, found := a.seen[channelID]; found {
+		return ok, nil
 	}
-	return ok
+	ok, err := a.mm.CanReadChannel(a.userID, channelID)
+	if err != nil {
+		return false, errors.Wrap(err, "failed to check channel access")
+	}
+	a.seen[channelID] = ok
+	return ok, nil
 }

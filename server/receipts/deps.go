@@ -102,8 +102,9 @@ type Platform interface {
 	Post(postID string) (*Post, error)
 	// Channel returns a channel, or ErrNotFound.
 	Channel(channelID string) (*Channel, error)
-	// CanReadChannel reports whether the user may read the channel's posts.
-	CanReadChannel(userID, channelID string) bool
+	// CanReadChannel reports whether the user may read the channel's posts,
+	// as Mattermost decides it; an error when that could not be found out.
+	CanReadChannel(userID, channelID string) (bool, error)
 	// CanManageChannel reports whether the user may manage the channel's roles
 	// (channel, team and system admins).
 	CanManageChannel(userID, channelID string) bool

@@ -24,6 +24,7 @@ type fakePlatform struct {
 	posts     map[string]*receipts.Post
 	views     map[string]map[string]int64 // channel -> user -> last viewed
 	viewCalls int
+	accessErr error
 }
 
 func newFakePlatform() *fakePlatform {
@@ -119,11 +120,21 @@ func (f *fakePlatform) Channel(channelID string) (*receipts.Channel, error) {
 	return &cp, nil
 }
 
-func (f *fakePlatform) CanReadChannel(userID, channelID string) bool {
+func (f *fakePlatform) CanReadChannel(userID, channelID string) (bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.accessErr != nil {
+		return false, f.accessErr
+	}
 	ch := f.channels[channelID]
-	return ch != nil && (f.members[channelID][userID] || ch.Type == receipts.ChannelOpen || f.admins[userID])
+	return ch != nil && (f.members[channelID][userID] || ch.Type == receipts.ChannelOpen || f.admins[userID]), nil
+}
+
+// failAccess makes every access check fail with err (nil: succeed again).
+func (f *fakePlatform) failAccess(err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.accessErr = err
 }
 
 func (f *fakePlatform) CanManageChannel(userID, _ string) bool {

@@ -10,7 +10,7 @@ import (
 func (s *Service) QueryReceipts(userID string, postIDs []string) (QueryResult, error) {
 	res := QueryResult{Receipts: []Receipt{}, Skipped: []Skipped{}}
 	cfg := s.config()
-	opted, err := s.activeOptOuts(cfg)
+	pv, err := s.privacyNow(cfg)
 	if err != nil {
 		return res, err
 	}
@@ -20,7 +20,7 @@ func (s *Service) QueryReceipts(userID string, postIDs []string) (QueryResult, e
 	reasons := make([]string, len(ids))
 	errs := make([]error, len(ids))
 	parallel(len(ids), func(i int) {
-		answers[i], reasons[i], errs[i] = s.queryOne(access, userID, ids[i], cfg, opted)
+		answers[i], reasons[i], errs[i] = s.queryOne(access, userID, ids[i], cfg, pv)
 	})
 	for i, id := range ids {
 		switch {
@@ -35,13 +35,13 @@ func (s *Service) QueryReceipts(userID string, postIDs []string) (QueryResult, e
 	return res, nil
 }
 
-func (s *Service) queryOne(access *accessCache, userID, postID string, cfg config.Config, opted map[string]bool) (Receipt, string, error) {
+func (s *Service) queryOne(access *accessCache, userID, postID string, cfg config.Config, pv privacy) (Receipt, string, error) {
 	rec, reason, err := s.visibleRecord(access, postID)
 	if err != nil || reason != "" {
 		return Receipt{}, reason, err
 	}
-	if reason = mayReadCounts(userID, rec, cfg, opted, access); reason != "" {
-		return Receipt{}, reason, nil
+	if reason, err = mayReadCounts(userID, rec, cfg, pv, access); err != nil || reason != "" {
+		return Receipt{}, reason, err
 	}
 	r, err := s.receipt(postID, rec)
 	return r, "", err
@@ -50,14 +50,20 @@ func (s *Service) queryOne(access *accessCache, userID, postID string, cfg confi
 // mayReadCounts applies CountsVisibleTo and reciprocity to a visible post:
 // others' counts are for channel members when the admin allows it, and under
 // Reciprocal neither an author nor a viewer who stopped sending receipts sees any.
-func mayReadCounts(userID string, rec *PostRecord, cfg config.Config, opted map[string]bool, access *accessCache) string {
-	if rec.AuthorID != userID && (cfg.CountsVisibleTo != config.CountsMembers || !access.isMember(rec.ChannelID)) {
-		return ReasonNoPermission
+func mayReadCounts(userID string, rec *PostRecord, cfg config.Config, pv privacy, access *accessCache) (string, error) {
+	if rec.AuthorID != userID {
+		if cfg.CountsVisibleTo != config.CountsMembers {
+			return ReasonNoPermission, nil
+		}
+		member, err := access.isMember(rec.ChannelID)
+		if err != nil || !member {
+			return reasonIf(!member, ReasonNoPermission), err
+		}
 	}
-	if reciprocityHides(cfg, opted, rec.AuthorID, userID) {
-		return ReasonHidden
+	if pv.hides(rec.AuthorID, userID) {
+		return ReasonHidden, nil
 	}
-	return ""
+	return "", nil
 }
 
 // receipt computes a post's receipt. Recipients who have left the channel or
@@ -112,15 +118,23 @@ func (s *Service) firstRead(postID string, rec *PostRecord) (ReadEntry, error) {
 	return first, nil
 }
 
-// publishReceipts sends the latest receipt of a post to its author, unless
-// reciprocity hides it. It runs from the notifier, at most once a second per post.
+// publishReceipts sends the latest receipt of a post to its author, under
+// the rules of a query by the author: none when reciprocity hides it or the
+// author can no longer read the channel (removed, left, archived). It runs
+// from the notifier, at most once a second per post.
 func (s *Service) publishReceipts(postID string) {
 	rec, err := s.store.Post(postID)
 	if err != nil || rec == nil {
 		return
 	}
-	hidden, err := s.hidden(rec.AuthorID, s.config())
-	if err != nil || hidden {
+	pv, err := s.privacyNow(s.config())
+	if err != nil || pv.hides(rec.AuthorID) {
+		return
+	}
+	if ok, err := s.mm.CanReadChannel(rec.AuthorID, rec.ChannelID); err != nil || !ok {
+		if err != nil {
+			s.log.Warn("failed to check the author's access for a receipt event", "post_id", postID, "err", err.Error())
+		}
 		return
 	}
 	r, err := s.receipt(postID, rec)

@@ -88,11 +88,11 @@ func (s *Service) authorRecord(userID, postID string) (*PostRecord, error) {
 	case rec.AuthorID != userID:
 		return nil, ErrNoPermission
 	}
-	hidden, err := s.hidden(userID, s.config())
+	pv, err := s.privacyNow(s.config())
 	if err != nil {
 		return nil, err
 	}
-	if hidden {
+	if pv.hides(userID) {
 		return nil, ErrHidden
 	}
 	return rec, nil

@@ -16,8 +16,7 @@ func (e errSkip) Error() string { return e.reason }
 // RecordReads answers POST /reads for the caller.
 func (s *Service) RecordReads(userID string, postIDs []string) (ReadResult, error) {
 	res := ReadResult{Recorded: []string{}, Skipped: []Skipped{}}
-	cfg := s.config()
-	sends, err := s.sends(userID, cfg)
+	pv, err := s.privacyNow(s.config())
 	if err != nil {
 		res.Failed = unique(postIDs)
 		return res, err
@@ -28,7 +27,7 @@ func (s *Service) RecordReads(userID string, postIDs []string) (ReadResult, erro
 	reasons := make([]string, len(ids))
 	errs := make([]error, len(ids))
 	parallel(len(ids), func(i int) {
-		reasons[i], errs[i] = s.readOne(access, userID, ids[i], now, sends)
+		reasons[i], errs[i] = s.readOne(access, pv, userID, ids[i], now)
 	})
 	var firstErr error
 	for i, id := range ids {
@@ -49,7 +48,7 @@ func (s *Service) RecordReads(userID string, postIDs []string) (ReadResult, erro
 }
 
 // readOne checks one post of a batch and records the read.
-func (s *Service) readOne(access *accessCache, userID, postID string, at int64, sends bool) (string, error) {
+func (s *Service) readOne(access *accessCache, pv privacy, userID, postID string, at int64) (string, error) {
 	rec, reason, err := s.visibleRecord(access, postID)
 	if err != nil || reason != "" {
 		return reason, err
@@ -57,10 +56,7 @@ func (s *Service) readOne(access *accessCache, userID, postID string, at int64, 
 	if rec.AuthorID == userID {
 		return ReasonOwnPost, nil
 	}
-	if !sends {
-		return ReasonDisabled, nil
-	}
-	return s.recordRead(postID, rec, userID, at)
+	return s.recordRead(postID, rec, pv, userID, at)
 }
 
 // visibleRecord loads a tracked post the caller may see, or says why not.
@@ -73,8 +69,8 @@ func (s *Service) visibleRecord(access *accessCache, postID string) (*PostRecord
 		return nil, "", errors.Wrap(err, "failed to load tracked post")
 	}
 	if rec != nil {
-		if !access.canRead(rec.ChannelID) {
-			return nil, ReasonNotFound, nil
+		if ok, err := access.canRead(rec.ChannelID); err != nil || !ok {
+			return nil, reasonIf(!ok, ReasonNotFound), err
 		}
 		return rec, "", nil
 	}
@@ -85,16 +81,28 @@ func (s *Service) visibleRecord(access *accessCache, postID string) (*PostRecord
 	if err != nil {
 		return nil, "", errors.Wrap(err, "failed to get post")
 	}
-	if !access.canRead(p.ChannelID) {
-		return nil, ReasonNotFound, nil
+	if ok, err := access.canRead(p.ChannelID); err != nil || !ok {
+		return nil, reasonIf(!ok, ReasonNotFound), err
 	}
 	return nil, ReasonNotTracked, nil
 }
 
+// reasonIf is reason when cond holds, else no reason.
+func reasonIf(cond bool, reason string) string {
+	if cond {
+		return reason
+	}
+	return ""
+}
+
 // recordRead adds userID to the post's readers with one compare-and-set,
 // so a read is never lost or counted twice. rec is a recent copy used to
-// answer cheaply when nothing needs writing.
-func (s *Service) recordRead(postID string, rec *PostRecord, userID string, at int64) (string, error) {
+// answer cheaply when nothing needs writing. Every read, whatever its source,
+// comes through here, and so through the one privacy rule.
+func (s *Service) recordRead(postID string, rec *PostRecord, pv privacy, userID string, at int64) (string, error) {
+	if !pv.sendsAt(userID, at) {
+		return ReasonDisabled, nil
+	}
 	snap, err := s.snapshot(rec.Snapshot)
 	if err != nil {
 		return "", err
@@ -146,21 +154,23 @@ func (s *Service) MarkChannelRead(userID, channelID string, until int64) (int, e
 	if _, err := s.visibleChannel(userID, channelID); err != nil {
 		return 0, err
 	}
-	return s.readConversation(userID, channelID, until, func(int64) int64 { return now })
+	return s.readConversation(userID, channelID, until, now)
 }
 
-// readConversation applies a conversation-level read: tracked posts in the
-// channel created after the user's watermark (less a margin) and at or
-// before until. readAt gives the read time for a post created at t.
-func (s *Service) readConversation(userID, channelID string, until int64, readAt func(t int64) int64) (int, error) {
+// readConversation applies a conversation-level read made at time at:
+// tracked posts in the channel created after the user's watermark (less a
+// margin) and at or before until.
+func (s *Service) readConversation(userID, channelID string, until, at int64) (int, error) {
 	// Every post of the server comes through here: a channel that never had a
 	// tracked post costs one read.
 	idx, err := s.store.ChannelIndex(channelID)
 	if err != nil || idx == nil {
 		return 0, errors.Wrap(err, "failed to load channel index")
 	}
-	sends, err := s.sends(userID, s.config())
-	if err != nil || !sends {
+	pv, err := s.privacyNow(s.config())
+	// A read the privacy rule refuses leaves the watermark where it was, so
+	// that a later view, once allowed, still reads these posts.
+	if err != nil || !pv.sendsAt(userID, at) {
 		return 0, err
 	}
 	from, err := s.store.Watermark(channelID, userID)
@@ -175,7 +185,7 @@ func (s *Service) readConversation(userID, channelID string, until int64, readAt
 		if e.CreateAt > until {
 			return nil
 		}
-		recorded, err := s.readIndexed(userID, e.PostID, readAt(e.CreateAt))
+		recorded, err := s.readIndexed(pv, userID, e.PostID, at)
 		if recorded {
 			n++
 		}
@@ -191,7 +201,7 @@ func (s *Service) readConversation(userID, channelID string, until int64, readAt
 }
 
 // readIndexed records a read of an indexed post if the user is a recipient.
-func (s *Service) readIndexed(userID, postID string, at int64) (bool, error) {
+func (s *Service) readIndexed(pv privacy, userID, postID string, at int64) (bool, error) {
 	rec, err := s.store.Post(postID)
 	if err != nil {
 		return false, errors.Wrap(err, "failed to load tracked post")
@@ -199,7 +209,7 @@ func (s *Service) readIndexed(userID, postID string, at int64) (bool, error) {
 	if rec == nil || rec.AuthorID == userID {
 		return false, nil // deleted or expired; or the user's own
 	}
-	reason, err := s.recordRead(postID, rec, userID, at)
+	reason, err := s.recordRead(postID, rec, pv, userID, at)
 	return err == nil && reason == "", err
 }
 
@@ -232,7 +242,7 @@ func (s *Service) walkIndex(channelID string, idx *ChannelIndex, stopAt int64, v
 func (s *Service) readBefore(userID string, p Post, at int64) {
 	var err error
 	if p.RootID == "" {
-		_, err = s.readConversation(userID, p.ChannelID, p.CreateAt, func(int64) int64 { return at })
+		_, err = s.readConversation(userID, p.ChannelID, p.CreateAt, at)
 	} else {
 		err = s.readThread(userID, p, at)
 	}
@@ -246,8 +256,8 @@ func (s *Service) readThread(userID string, p Post, at int64) error {
 	if err != nil || idx == nil {
 		return errors.Wrap(err, "failed to load channel index") // no tracked post in the channel
 	}
-	sends, err := s.sends(userID, s.config())
-	if err != nil || !sends {
+	pv, err := s.privacyNow(s.config())
+	if err != nil || !pv.sendsAt(userID, at) {
 		return err
 	}
 	posts, err := s.mm.Thread(p.RootID)
@@ -258,7 +268,7 @@ func (s *Service) readThread(userID string, p Post, at int64) error {
 		if tp.CreateAt > p.CreateAt || tp.UserID == userID {
 			continue
 		}
-		if _, err := s.readIndexed(userID, tp.ID, at); err != nil {
+		if _, err := s.readIndexed(pv, userID, tp.ID, at); err != nil {
 			return err
 		}
 	}
@@ -266,16 +276,26 @@ func (s *Service) readThread(userID string, p Post, at int64) error {
 }
 
 // ReactionAdded records that the reacting user has read the post and what
-// came before it.
+// came before it, if the user sends receipts.
 func (s *Service) ReactionAdded(userID, postID string) {
 	p, err := s.mm.Post(postID)
 	if err != nil {
 		return
 	}
+	now := s.nowMillis()
 	if p.UserID != userID {
-		if _, err := s.readIndexed(userID, postID, s.nowMillis()); err != nil {
+		if err := s.readReacted(userID, postID, now); err != nil {
 			s.log.Warn("failed to record read from reaction", "post_id", postID, "err", err.Error())
 		}
 	}
-	s.readBefore(userID, *p, s.nowMillis())
+	s.readBefore(userID, *p, now)
+}
+
+func (s *Service) readReacted(userID, postID string, at int64) error {
+	pv, err := s.privacyNow(s.config())
+	if err != nil {
+		return err
+	}
+	_, err = s.readIndexed(pv, userID, postID, at)
+	return err
 }

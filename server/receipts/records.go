@@ -130,11 +130,15 @@ type ChannelSetting struct {
 	At      int64  `json:"at"`
 }
 
-// OptOuts is the set of users who stopped sending read receipts, with when.
-// One record, because a post's recipients are computed against all of it.
+// OptOuts is the set of users who stopped sending read receipts, with when,
+// and when users who had stopped started sending again. One record, because a
+// post's recipients are computed against all of it.
 type OptOuts struct {
 	Version int              `json:"v"`
 	Users   map[string]int64 `json:"u"`
+	// Resumed holds when each user who had stopped sending turned it back on:
+	// a view made at or before that time never counts (see privacy.go).
+	Resumed map[string]int64 `json:"r,omitempty"`
 }
 
 // Watermark records up to which time a user's reads in a channel have been

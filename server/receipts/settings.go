@@ -71,7 +71,11 @@ func (s *Service) visibleChannel(userID, channelID string) (*Channel, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !s.mm.CanReadChannel(userID, channelID) {
+	ok, err := s.mm.CanReadChannel(userID, channelID)
+	if err != nil {
+		return nil, errors.Wrap(err, "failed to check channel access")
+	}
+	if !ok {
 		return nil, ErrNotFound
 	}
 	return ch, nil
@@ -118,85 +122,4 @@ func (s *Service) mayManage(userID string, ch *Channel) (bool, error) {
 		return ok, errors.Wrap(err, "failed to check channel membership")
 	}
 	return s.mm.CanManageChannel(userID, ch.ID), nil
-}
-
-// activeOptOuts returns the users whose choice not to send receipts applies
-// under the current policy.
-func (s *Service) activeOptOuts(cfg config.Config) (map[string]bool, error) {
-	if cfg.PrivacyPolicy == config.PrivacyAlwaysOn {
-		return nil, nil
-	}
-	o, err := s.store.OptOuts()
-	if err != nil {
-		return nil, errors.Wrap(err, "failed to load privacy settings")
-	}
-	out := make(map[string]bool, len(o.Users))
-	for u := range o.Users {
-		out[u] = true
-	}
-	return out, nil
-}
-
-// sends reports whether the user's reads are recorded under the current policy.
-func (s *Service) sends(userID string, cfg config.Config) (bool, error) {
-	opted, err := s.activeOptOuts(cfg)
-	return !opted[userID], err
-}
-
-// hidden reports whether reciprocity hides receipts from the user.
-func (s *Service) hidden(userID string, cfg config.Config) (bool, error) {
-	if !cfg.Reciprocal {
-		return false, nil
-	}
-	opted, err := s.activeOptOuts(cfg)
-	return reciprocityHides(cfg, opted, userID), err
-}
-
-// reciprocityHides reports whether, under Reciprocal, any of the users
-// stopped sending receipts and so may not see any.
-func reciprocityHides(cfg config.Config, opted map[string]bool, users ...string) bool {
-	if !cfg.Reciprocal {
-		return false
-	}
-	for _, u := range users {
-		if opted[u] {
-			return true
-		}
-	}
-	return false
-}
-
-// UserSettings answers GET /me/settings.
-func (s *Service) UserSettings(userID string) (UserSettings, error) {
-	cfg := s.config()
-	sends, err := s.sends(userID, cfg)
-	return UserSettings{SendReadReceipts: sends, CanChange: cfg.PrivacyPolicy == config.PrivacyUserChoice}, err
-}
-
-// SetSendReadReceipts records the user's choice; refused under always_on.
-func (s *Service) SetSendReadReceipts(userID string, send bool) (UserSettings, error) {
-	if s.config().PrivacyPolicy == config.PrivacyAlwaysOn {
-		return UserSettings{}, ErrPolicyLocked
-	}
-	now := s.nowMillis()
-	err := s.store.UpdateOptOuts(func(o *OptOuts) error {
-		_, opted := o.Users[userID]
-		if opted != send {
-			return ErrNoChange
-		}
-		o.Version = FormatVersion
-		if o.Users == nil {
-			o.Users = map[string]int64{}
-		}
-		if send {
-			delete(o.Users, userID)
-		} else {
-			o.Users[userID] = now
-		}
-		return nil
-	})
-	if err != nil {
-		return UserSettings{}, errors.Wrap(err, "failed to save privacy setting")
-	}
-	return s.UserSettings(userID)
 }

@@ -89,13 +89,13 @@ func (s *Service) recipientSnapshot(channelID string, cfg config.Config) (string
 	if err != nil {
 		return "", nil, err
 	}
-	optOuts, err := s.activeOptOuts(cfg)
+	pv, err := s.privacyNow(cfg)
 	if err != nil {
 		return "", nil, err
 	}
 	users := make([]string, 0, len(entry.members))
 	for _, m := range entry.members {
-		if m.Active && !m.IsBot && !optOuts[m.UserID] {
+		if m.Active && !m.IsBot && !pv.isOptedOut(m.UserID) {
 			users = append(users, m.UserID)
 		}
 	}

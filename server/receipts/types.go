@@ -115,4 +115,7 @@ type ChannelSettings struct {
 type UserSettings struct {
 	SendReadReceipts bool `json:"send_read_receipts"`
 	CanChange        bool `json:"can_change"`
+	// Since is when the current choice started to hold, 0 when the user never
+	// changed it (not in API.md; the user setting shows it).
+	Since int64 `json:"since"`
 }

@@ -128,7 +128,7 @@ func (s *Service) pollChannel(channelID string) (int, int, error) {
 	if s.isSettled(channelID, size) {
 		return 0, 0, nil
 	}
-	opted, err := s.activeOptOuts(s.config())
+	pv, err := s.privacyNow(s.config())
 	if err != nil {
 		return 0, 0, err
 	}
@@ -148,7 +148,7 @@ func (s *Service) pollChannel(channelID string) (int, int, error) {
 			return total, page + 1, errors.Wrap(err, "failed to list channel memberships")
 		}
 		for _, v := range views {
-			settles = settles && v.LastViewedAt >= newest && !opted[v.UserID]
+			settles = settles && v.LastViewedAt >= newest && !pv.isOptedOut(v.UserID)
 			n, err := s.applyView(channelID, v)
 			total += n
 			if err != nil && firstErr == nil {
@@ -170,7 +170,7 @@ func (s *Service) applyView(channelID string, v View) (int, error) {
 		return 0, nil
 	}
 	at := v.LastViewedAt
-	n, err := s.readConversation(v.UserID, channelID, at, func(int64) int64 { return at })
+	n, err := s.readConversation(v.UserID, channelID, at, at)
 	// A view this recent may have passed a post that is not indexed yet: it
 	// is looked at again until it is older than the margin.
 	if err == nil && at < s.nowMillis()-indexMarginMillis {
