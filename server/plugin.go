@@ -66,7 +66,7 @@ func (p *Plugin) OnActivate() error {
 		Config:    p.config.Get,
 		Secret:    secret,
 	})
-	p.http = api.NewHandler(p.service, p.config.Get, &p.client.Log)
+	p.http = api.NewHandler(p.service, p.config.Get, &p.client.Log, st)
 	p.commands = command.New(p.service, p.config.Get)
 	if err := p.API.RegisterCommand(command.Definition()); err != nil {
 		return errors.Wrap(err, "failed to register /receipts")

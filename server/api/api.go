@@ -40,10 +40,11 @@ type Handler struct {
 	limit  *limiter
 }
 
-// NewHandler builds the router. config returns the current settings.
-func NewHandler(svc Service, cfg func() config.Config, log Logger) *Handler {
+// NewHandler builds the router. config returns the current settings; usage
+// is where servers add up each user's request cost (nil: this server only).
+func NewHandler(svc Service, cfg func() config.Config, log Logger, usage UsageCounter) *Handler {
 	h := &Handler{svc: svc, config: cfg, log: log, mux: http.NewServeMux(),
-		limit: newLimiter(requestsPerSecond, requestBurst, time.Now)}
+		limit: newLimiter(costPerSecond, costBurst, time.Now, usage)}
 	h.route("POST /api/v1/reads", h.postReads)
 	h.route("POST /api/v1/channels/{channel_id}/read", h.postChannelRead)
 	h.route("POST /api/v1/receipts/query", h.postReceiptsQuery)
@@ -53,9 +54,7 @@ func NewHandler(svc Service, cfg func() config.Config, log Logger) *Handler {
 	h.route("GET /api/v1/me/settings", h.getMySettings)
 	h.route("PUT /api/v1/me/settings", h.putMySettings)
 	h.route("GET /api/v1/config", h.getConfig)
-	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, receipts.Invalid("unknown_route", "no such endpoint"), http.StatusNotFound)
-	})
+	h.mux.HandleFunc("/", h.noRoute)
 	return h
 }
 
@@ -64,21 +63,48 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request, userID string)
 
 func (h *Handler) route(pattern string, fn handlerFunc) {
 	h.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		// Another plugin calling through the server may set any user id it
+		// likes on servers that pass its headers through: never a user's request.
+		if r.Header.Get("Mattermost-Plugin-ID") != "" {
+			h.fail(w, errPluginRequest)
+			return
+		}
 		// The server sets this header only for a valid session (and strips any
 		// client copy), including after a failed CSRF check, so absence means 401.
 		userID := r.Header.Get("Mattermost-User-Id")
 		if userID == "" {
-			h.fail(w, receipts.ErrUnauthorized)
+			h.fail(w, errUnauthorized)
 			return
 		}
-		if !h.limit.allow(userID) {
-			w.Header().Set("Retry-After", "1")
-			h.fail(w, receipts.ErrTooManyRequests)
+		if !h.charge(w, userID, 1) {
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
 		fn(w, r, userID)
 	})
+}
+
+// charge takes cost from the user's request budget, answering 429 when it
+// is spent. Every request costs one; batches also pay for their ids.
+func (h *Handler) charge(w http.ResponseWriter, userID string, cost int) bool {
+	if cost <= 0 || h.limit.allow(userID, cost) {
+		return true
+	}
+	h.fail(w, errTooManyRequests)
+	return false
+}
+
+// noRoute answers 405 for a known path with another method, else 404.
+func (h *Handler) noRoute(w http.ResponseWriter, r *http.Request) {
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut} {
+		other := r.Clone(r.Context())
+		other.Method = m
+		if _, pattern := h.mux.Handler(other); m != r.Method && pattern != "/" {
+			h.fail(w, errWrongMethod)
+			return
+		}
+	}
+	writeError(w, receipts.Invalid("unknown_route", "no such endpoint"), http.StatusNotFound)
 }
 
 // ServeHTTP implements http.Handler.

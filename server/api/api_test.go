@@ -2,8 +2,10 @@ package api
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -60,7 +62,7 @@ const validID = "abcdefghijklmnopqrstuvwxyz"
 
 func serve(t *testing.T, svc *stubService, method, path, body string, user bool) (int, map[string]any) {
 	t.Helper()
-	h := NewHandler(svc, config.Default, discard{})
+	h := NewHandler(svc, config.Default, discard{}, nil)
 	req := httptest.NewRequest(method, path, strings.NewReader(body))
 	if user {
 		req.Header.Set("Mattermost-User-Id", validID)
@@ -101,7 +103,23 @@ func TestBadInput(t *testing.T) {
 		"enabled missing":   {"PUT", "/api/v1/channels/" + validID + "/settings", `{}`, 400, "missing_enabled"},
 		"send missing":      {"PUT", "/api/v1/me/settings", `{"send":false}`, 400, "invalid_json"},
 		"unknown endpoint":  {"GET", "/api/v1/nothing", "", 404, "unknown_route"},
-		"wrong method":      {"DELETE", "/api/v1/config", "", 404, "unknown_route"},
+		"wrong method":      {"DELETE", "/api/v1/config", "", 405, "method_not_allowed"},
+		"GET on reads":      {"GET", "/api/v1/reads", "", 405, "method_not_allowed"},
+		"upper-case field":  {"POST", "/api/v1/reads", `{"POST_IDS":["` + validID + `"]}`, 400, "invalid_json"},
+		"folded field":      {"POST", "/api/v1/receipts/query", `{"Post_Ids":[]}`, 400, "invalid_json"},
+		"duplicate key":     {"POST", "/api/v1/reads", `{"post_ids":[],"post_ids":["` + validID + `"]}`, 400, "invalid_json"},
+		"trailing data":     {"POST", "/api/v1/reads", `{"post_ids":[]} x`, 400, "invalid_json"},
+		"not an object":     {"POST", "/api/v1/reads", `["` + validID + `"]`, 400, "invalid_json"},
+		"per_page signed":   {"GET", "/api/v1/posts/" + validID + "/readers?per_page=%2B5", "", 400, "invalid_per_page"},
+		"per_page zero-led": {"GET", "/api/v1/posts/" + validID + "/readers?per_page=05", "", 400, "invalid_per_page"},
+		"per_page twice":    {"GET", "/api/v1/posts/" + validID + "/readers?per_page=5&per_page=6", "", 400, "invalid_query"},
+		"filter empty":      {"GET", "/api/v1/posts/" + validID + "/readers?filter=", "", 400, "invalid_filter"},
+		"filter case":       {"GET", "/api/v1/posts/" + validID + "/readers?filter=Read", "", 400, "invalid_filter"},
+		"until fraction":    {"POST", "/api/v1/channels/" + validID + "/read", `{"until":1.5}`, 400, "invalid_json"},
+		"until too big":     {"POST", "/api/v1/channels/" + validID + "/read", `{"until":9223372036854775808}`, 400, "invalid_json"},
+		"until text":        {"POST", "/api/v1/channels/" + validID + "/read", `{"until":"5"}`, 400, "invalid_json"},
+		"until twice":       {"POST", "/api/v1/channels/" + validID + "/read", `{"until":5,"until":6}`, 400, "invalid_json"},
+		"enabled folded":    {"PUT", "/api/v1/channels/" + validID + "/settings", `{"Enabled":true}`, 400, "invalid_json"},
 		"channel read junk": {"POST", "/api/v1/channels/" + validID + "/read", `[]`, 400, "invalid_json"},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -111,6 +129,7 @@ func TestBadInput(t *testing.T) {
 			assert.Equal(t, tc.id, body["id"])
 			assert.NotEmpty(t, body["error"])
 			assert.Nil(t, svc.lastIDs, "the domain was not called")
+			assert.Zero(t, svc.until, "the domain was not called")
 		})
 	}
 }
@@ -187,8 +206,8 @@ func TestChannelReadBody(t *testing.T) {
 
 func TestRateLimitPerUser(t *testing.T) {
 	now := time.Unix(1000, 0)
-	h := NewHandler(&stubService{}, config.Default, discard{})
-	h.limit = newLimiter(2, 3, func() time.Time { return now })
+	h := NewHandler(&stubService{}, config.Default, discard{}, nil)
+	h.limit = newLimiter(2, 3, func() time.Time { return now }, nil)
 	call := func(user string) int {
 		req := httptest.NewRequest("GET", "/api/v1/config", nil)
 		req.Header.Set("Mattermost-User-Id", user)
@@ -204,4 +223,79 @@ func TestRateLimitPerUser(t *testing.T) {
 	now = now.Add(500 * time.Millisecond)
 	assert.Equal(t, 200, call("alice"), "refilled at two a second")
 	assert.Equal(t, 429, call("alice"))
+}
+
+// TestRateLimitCountsIDs: a batch costs as many tokens as it carries ids.
+func TestRateLimitCountsIDs(t *testing.T) {
+	now := time.Unix(1000, 0)
+	h := NewHandler(&stubService{}, config.Default, discard{}, nil)
+	h.limit = newLimiter(100, 450, func() time.Time { return now }, nil)
+	batch := `{"post_ids":["` + strings.TrimSuffix(strings.Repeat(validID+`","`, 200), `","`) + `"]}`
+	call := func() *httptest.ResponseRecorder {
+		req := httptest.NewRequest("POST", "/api/v1/receipts/query", strings.NewReader(batch))
+		req.Header.Set("Mattermost-User-Id", "alice")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	assert.Equal(t, 200, call().Code)
+	assert.Equal(t, 200, call().Code)
+	refused := call()
+	assert.Equal(t, 429, refused.Code, "the third batch of 200 ids is over a budget of 450")
+	assert.Equal(t, "1", refused.Header().Get("Retry-After"))
+}
+
+// memUsage is the KV window total shared by the servers of a test cluster.
+type memUsage struct {
+	mu     sync.Mutex
+	totals map[string]int
+}
+
+func (m *memUsage) AddUsage(userID string, window int64, cost int) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	key := fmt.Sprint(userID, window)
+	m.totals[key] += cost
+	return m.totals[key], nil
+}
+
+// TestRateLimitHoldsAcrossServers: a user who spreads requests over four
+// servers gets about the cluster's budget, not four times it.
+func TestRateLimitHoldsAcrossServers(t *testing.T) {
+	now := time.Unix(1000, 0)
+	clock := func() time.Time { return now }
+	shared := &memUsage{totals: map[string]int{}}
+	servers := make([]*limiter, 4)
+	for i := range servers {
+		servers[i] = newLimiter(costPerSecond, costBurst, clock, shared)
+	}
+	allowed := 0
+	for step := 0; step < 1000; step++ { // 10 s, one batch of 200 ids per server every 10 ms
+		now = now.Add(10 * time.Millisecond)
+		for _, l := range servers {
+			if l.allow("alice", 200) {
+				allowed += 200
+			}
+		}
+	}
+	budget := costPerSecond*10 + costBurst
+	alone := budget * len(servers)
+	t.Logf("allowed %d ids in 10 s over %d servers; cluster budget %d, without sharing %d", allowed, len(servers), budget, alone)
+	assert.LessOrEqual(t, allowed, budget+len(servers)*(costPerSecond+syncCost))
+	assert.GreaterOrEqual(t, allowed, costPerSecond*10/2, "the user still gets served")
+}
+
+// TestPluginRequestsAreRefused: another plugin calling through the server is
+// not a user, whatever user id it sets.
+func TestPluginRequestsAreRefused(t *testing.T) {
+	svc := &stubService{}
+	h := NewHandler(svc, config.Default, discard{}, nil)
+	req := httptest.NewRequest("POST", "/api/v1/reads", strings.NewReader(`{"post_ids":["`+validID+`"]}`))
+	req.Header.Set("Mattermost-User-Id", validID)
+	req.Header.Set("Mattermost-Plugin-ID", "com.example.other")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	assert.Equal(t, 401, rec.Code)
+	assert.Contains(t, rec.Body.String(), `"plugin_request_refused"`)
+	assert.Nil(t, svc.lastIDs)
 }

@@ -5,28 +5,30 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
+	"reflect"
+	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/pkg/errors"
 
 	"github.com/readreceipts/mattermost-plugin-readreceipts/server/receipts"
 )
 
-// decode reads one JSON object into dst, refusing unknown fields and
-// trailing data so that a typo never becomes a silent no-op.
+// decode reads one JSON object into dst, a pointer to a struct. Input is
+// strict, so that a typo never becomes a silent no-op: field names match the
+// struct's json tags exactly (Go's decoder would fold case), and unknown
+// fields, duplicate keys and trailing data are refused.
 func decode(r *http.Request, dst any) error {
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
+	data, err := io.ReadAll(r.Body)
+	if err != nil {
 		return decodeError(err)
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		if tooLarge(err) {
-			return receipts.ErrBodyTooLarge
-		}
-		return receipts.Invalid("invalid_json", "the body must be a single JSON object")
+	if err := checkObject(data, fieldNames(dst)); err != nil {
+		return err
 	}
-	return nil
+	return decodeError(json.Unmarshal(data, dst))
 }
 
 // decodeOptional is decode for endpoints whose body may be left out.
@@ -42,23 +44,69 @@ func decodeOptional(r *http.Request, dst any) error {
 	return decode(r, dst)
 }
 
+// checkObject requires data to be exactly one JSON object whose keys are
+// among names, each at most once.
+func checkObject(data []byte, names map[string]bool) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return receipts.Invalid("invalid_json", "the body must be a JSON object")
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return invalidJSON(err)
+		}
+		key, _ := tok.(string)
+		switch {
+		case !names[key]:
+			return receipts.Invalid("invalid_json", "unknown field "+strconv.Quote(key))
+		case seen[key]:
+			return receipts.Invalid("invalid_json", "field "+strconv.Quote(key)+" is given twice")
+		}
+		seen[key] = true
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return invalidJSON(err)
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return invalidJSON(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return receipts.Invalid("invalid_json", "the body must be a single JSON object")
+	}
+	return nil
+}
+
+// fieldNames returns the json names of a struct's fields.
+func fieldNames(dst any) map[string]bool {
+	t := reflect.TypeOf(dst).Elem()
+	names := make(map[string]bool, t.NumField())
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		names[name] = true
+	}
+	return names
+}
+
+func invalidJSON(err error) error {
+	return receipts.Invalid("invalid_json", "the body is not valid JSON: "+err.Error())
+}
+
 func decodeError(err error) error {
-	if tooLarge(err) {
-		return receipts.ErrBodyTooLarge
+	if err == nil {
+		return nil
+	}
+	var maxErr *http.MaxBytesError
+	if errors.As(err, &maxErr) {
+		return errBodyTooLarge
 	}
 	var typeErr *json.UnmarshalTypeError
 	if errors.As(err, &typeErr) {
 		return receipts.Invalid("invalid_json", "field "+typeErr.Field+" has the wrong type")
 	}
-	if errors.Is(err, io.EOF) {
-		return receipts.Invalid("invalid_json", "the body must be a JSON object")
-	}
-	return receipts.Invalid("invalid_json", "the body is not valid JSON: "+err.Error())
-}
-
-func tooLarge(err error) bool {
-	var maxErr *http.MaxBytesError
-	return errors.As(err, &maxErr)
+	return invalidJSON(err)
 }
 
 // pathID returns a path parameter that must be a Mattermost id.
@@ -87,23 +135,41 @@ func postIDs(r *http.Request) ([]string, error) {
 	return *body.PostIDs, nil
 }
 
-// readerQuery parses ?filter=&cursor=&per_page= of the reader list.
+// plainNumber is a decimal number with no sign and no leading zero.
+var plainNumber = regexp.MustCompile(`^(0|[1-9][0-9]{0,17})$`)
+
+// readerQuery parses ?filter=&cursor=&per_page= of the reader list. Each
+// parameter may be given once; filter is exactly read or unread.
 func readerQuery(r *http.Request) (receipts.ReaderQuery, error) {
 	q := r.URL.Query()
-	rq := receipts.ReaderQuery{Filter: q.Get("filter"), Cursor: q.Get("cursor"), PerPage: receipts.MaxPerPage}
-	switch rq.Filter {
-	case "":
-		rq.Filter = receipts.FilterRead
-	case receipts.FilterRead, receipts.FilterUnread:
-	default:
-		return rq, receipts.Invalid("invalid_filter", "filter must be read or unread")
+	rq := receipts.ReaderQuery{Filter: receipts.FilterRead, PerPage: receipts.MaxPerPage}
+	for _, name := range []string{"filter", "cursor", "per_page"} {
+		if len(q[name]) > 1 {
+			return rq, receipts.Invalid("invalid_query", name+" may be given only once")
+		}
 	}
-	if s := q.Get("per_page"); s != "" {
+	if f, ok := param(q, "filter"); ok {
+		if f != receipts.FilterRead && f != receipts.FilterUnread {
+			return rq, receipts.Invalid("invalid_filter", "filter must be read or unread")
+		}
+		rq.Filter = f
+	}
+	rq.Cursor = q.Get("cursor")
+	if s, ok := param(q, "per_page"); ok {
 		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > receipts.MaxPerPage {
+		if !plainNumber.MatchString(s) || err != nil || n < 1 || n > receipts.MaxPerPage {
 			return rq, receipts.Invalid("invalid_per_page", "per_page must be a whole number from 1 to 100")
 		}
 		rq.PerPage = n
 	}
 	return rq, nil
+}
+
+// param returns a query parameter and whether it was given (even empty).
+func param(q url.Values, name string) (string, bool) {
+	v, ok := q[name]
+	if !ok {
+		return "", false
+	}
+	return v[0], true
 }

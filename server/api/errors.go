@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"net/http"
 
+	"github.com/pkg/errors"
+
 	"github.com/readreceipts/mattermost-plugin-readreceipts/server/receipts"
 )
 
@@ -13,9 +15,32 @@ type errorBody struct {
 	ID    string `json:"id"`
 }
 
-// statusOf maps domain errors to HTTP statuses. Everything unknown is a 500
-// whose details go to the log only.
+// httpError is a transport-level refusal (session, size, rate, caller
+// kind): the HTTP layer's own, not the domain's.
+type httpError struct {
+	status  int
+	id      string
+	message string
+}
+
+func (e *httpError) Error() string { return e.message }
+
+// The HTTP layer's own refusals.
+var (
+	errUnauthorized    = &httpError{http.StatusUnauthorized, "unauthorized", "a signed-in session is required"}
+	errPluginRequest   = &httpError{http.StatusUnauthorized, "plugin_request_refused", "requests from other plugins are not accepted"}
+	errBodyTooLarge    = &httpError{http.StatusRequestEntityTooLarge, "too_large", "the request body is larger than 1 MB"}
+	errTooManyRequests = &httpError{http.StatusTooManyRequests, "too_many_requests", "too many requests; try again in a second"}
+	errWrongMethod     = &httpError{http.StatusMethodNotAllowed, "method_not_allowed", "this endpoint does not take that method"}
+)
+
+// statusOf maps errors to HTTP statuses. Everything unknown is a 500 whose
+// details go to the log only.
 func statusOf(err error) (int, errorBody) {
+	var he *httpError
+	if errors.As(err, &he) {
+		return he.status, errorBody{Error: he.message, ID: he.id}
+	}
 	e, ok := receipts.AsError(err)
 	if !ok {
 		return http.StatusInternalServerError, errorBody{Error: "internal error; see the server log", ID: "internal"}
@@ -28,12 +53,8 @@ func statusOf(err error) (int, errorBody) {
 		return http.StatusNotFound, body
 	case receipts.KindForbidden:
 		return http.StatusForbidden, body
-	case receipts.KindTooLarge:
-		return http.StatusRequestEntityTooLarge, body
-	case receipts.KindUnauthorized:
-		return http.StatusUnauthorized, body
-	case receipts.KindTooManyRequests:
-		return http.StatusTooManyRequests, body
+	case receipts.KindBusy:
+		return http.StatusServiceUnavailable, body
 	}
 	return http.StatusInternalServerError, errorBody{Error: "internal error; see the server log", ID: "internal"}
 }
@@ -41,8 +62,11 @@ func statusOf(err error) (int, errorBody) {
 // fail writes err as an error answer, logging internal errors.
 func (h *Handler) fail(w http.ResponseWriter, err error) {
 	status, body := statusOf(err)
-	if status == http.StatusInternalServerError {
+	switch status {
+	case http.StatusInternalServerError:
 		h.log.Error("request failed", "err", err.Error())
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		w.Header().Set("Retry-After", "1")
 	}
 	writeJSON(w, status, body)
 }

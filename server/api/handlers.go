@@ -6,10 +6,17 @@ import (
 	"github.com/readreceipts/mattermost-plugin-readreceipts/server/receipts"
 )
 
+// channelReadCost is what POST /channels/{id}/read counts against the
+// caller's budget: it may walk many tracked posts.
+const channelReadCost = 50
+
 func (h *Handler) postReads(w http.ResponseWriter, r *http.Request, userID string) {
 	ids, err := postIDs(r)
 	if err != nil {
 		h.fail(w, err)
+		return
+	}
+	if !h.charge(w, userID, len(ids)-1) {
 		return
 	}
 	res, err := h.svc.RecordReads(userID, ids)
@@ -25,7 +32,7 @@ func (h *Handler) postReads(w http.ResponseWriter, r *http.Request, userID strin
 func (h *Handler) failBatch(w http.ResponseWriter, err error, res receipts.ReadResult) {
 	status, body := statusOf(err)
 	if status != http.StatusInternalServerError {
-		writeJSON(w, status, body)
+		h.fail(w, err)
 		return
 	}
 	h.log.Error("failed to record reads", "err", err.Error())
@@ -58,6 +65,9 @@ func (h *Handler) postChannelRead(w http.ResponseWriter, r *http.Request, userID
 			return
 		}
 	}
+	if !h.charge(w, userID, channelReadCost-1) {
+		return
+	}
 	n, err := h.svc.MarkChannelRead(userID, channelID, until)
 	h.answer(w, map[string]int{"recorded": n}, err)
 }
@@ -66,6 +76,9 @@ func (h *Handler) postReceiptsQuery(w http.ResponseWriter, r *http.Request, user
 	ids, err := postIDs(r)
 	if err != nil {
 		h.fail(w, err)
+		return
+	}
+	if !h.charge(w, userID, len(ids)-1) {
 		return
 	}
 	res, err := h.svc.QueryReceipts(userID, ids)

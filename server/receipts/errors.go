@@ -12,9 +12,8 @@ const (
 	KindInvalid Kind = iota + 1
 	KindNotFound
 	KindForbidden
-	KindTooLarge
-	KindUnauthorized
-	KindTooManyRequests
+	// KindBusy: too many concurrent writers of one record; retrying is safe.
+	KindBusy
 )
 
 // Error is an error whose message and id are safe to show to the caller.
@@ -33,11 +32,8 @@ var (
 	ErrNoPermission    = &Error{KindForbidden, "no_permission", "you may not do that"}
 	ErrHidden          = &Error{KindForbidden, "hidden_by_privacy", "receipts are hidden because you stopped sending read receipts"}
 	ErrPolicyLocked    = &Error{KindForbidden, "policy_always_on", "your administrator requires read receipts for everyone"}
-	ErrUnauthorized    = &Error{KindUnauthorized, "unauthorized", "a signed-in session is required"}
-	ErrBodyTooLarge    = &Error{KindTooLarge, "too_large", "the request body is larger than 1 MB"}
 	ErrTooManyPosts    = &Error{KindInvalid, "too_many_posts", "at most 200 post ids per request"}
 	ErrInvalidCursor   = &Error{KindInvalid, "invalid_cursor", "the cursor is not valid for this post and filter"}
-	ErrTooManyRequests = &Error{KindTooManyRequests, "too_many_requests", "too many requests; try again in a second"}
 )
 
 // Invalid returns a bad-input error with a stable id and a message for the caller.

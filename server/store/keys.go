@@ -19,6 +19,7 @@ import (
 //	watch                 watchRecord: channels whose views are polled
 //	cursor_secret         the key that signs reader-list cursors
 //	cc:<hash>             claim on announcing a settings change (expires in a minute)
+//	rl:<user>:<window>    decimal: the user's request cost in one rate-limit window, all servers (expires)
 //
 // pluginapi's cluster jobs and mutexes add their own keys (cron_*, mutex_*).
 const (
@@ -33,6 +34,7 @@ const (
 	keyWatch           = "watch"
 	keyCursorSecret    = "cursor_secret"
 	prefixConfigClaim  = "cc"
+	prefixUsage        = "rl"
 )
 
 func join(parts ...string) string { return strings.Join(parts, ":") }
@@ -50,6 +52,9 @@ func watermarkKey(channelID, userID string) string {
 }
 
 func configClaimKey(hash string) string { return join(prefixConfigClaim, hash) }
+func usageKey(userID string, window int64) string {
+	return join(prefixUsage, userID, strconv.FormatInt(window, 10))
+}
 
 // parseKey splits a key into its prefix and the id after it.
 func parseKey(key string) (prefix, id string) {

@@ -16,6 +16,9 @@ type KV interface {
 	// InsertWithExpiry writes value only if the key is absent, to vanish after
 	// the given seconds. It reports whether it wrote.
 	InsertWithExpiry(key string, value []byte, seconds int64) (bool, error)
+	// CompareAndSetWithExpiry is CompareAndSet whose written value vanishes
+	// after the given seconds.
+	CompareAndSetWithExpiry(key string, old, value []byte, seconds int64) (bool, error)
 	// ListKeys returns one page of all keys, sorted.
 	ListKeys(page, perPage int) ([]string, error)
 }

@@ -90,6 +90,22 @@ func (m *MemKV) InsertWithExpiry(key string, value []byte, seconds int64) (bool,
 	return true, nil
 }
 
+// CompareAndSetWithExpiry implements KV.
+func (m *MemKV) CompareAndSetWithExpiry(key string, old, value []byte, seconds int64) (bool, error) {
+	ok, err := m.CompareAndSet(key, old, value)
+	if !ok || err != nil || value == nil {
+		return ok, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := time.Now
+	if m.Now != nil {
+		now = m.Now
+	}
+	m.expires[key] = now().Add(time.Duration(seconds) * time.Second)
+	return true, nil
+}
+
 // Set implements KV.
 func (m *MemKV) Set(key string, value []byte) error {
 	m.mu.Lock()

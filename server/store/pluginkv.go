@@ -57,6 +57,15 @@ func (p *PluginKV) InsertWithExpiry(key string, value []byte, seconds int64) (bo
 	return ok, nil
 }
 
+// CompareAndSetWithExpiry implements KV.
+func (p *PluginKV) CompareAndSetWithExpiry(key string, old, value []byte, seconds int64) (bool, error) {
+	ok, appErr := p.api.KVSetWithOptions(key, value, model.PluginKVSetOptions{Atomic: true, OldValue: old, ExpireInSeconds: seconds})
+	if appErr != nil {
+		return false, errors.Wrapf(appErr, "failed to compare-and-set %s", key)
+	}
+	return ok, nil
+}
+
 // ListKeys implements KV.
 func (p *PluginKV) ListKeys(page, perPage int) ([]string, error) {
 	keys, appErr := p.api.KVList(page, perPage)
