@@ -7,6 +7,7 @@ package command
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
 
@@ -39,7 +40,8 @@ func New(svc Service, cfg func() config.Config) *Handler {
 const help = "###### Read receipts\n" +
 	"- `/receipts status` — whether this channel has read receipts, and your own setting\n" +
 	"- `/receipts on` / `/receipts off` — turn read receipts on or off for this channel (channel admins; any member of a direct or group message)\n" +
-	"- `/receipts privacy on` / `/receipts privacy off` — send read receipts to others, or stop sending them"
+	"- `/receipts privacy on` / `/receipts privacy off` — send read receipts to others, or stop sending them\n" +
+	"- `/receipts privacy` — what others see of you"
 
 // Definition describes /receipts with its autocomplete.
 func Definition() *model.Command {
@@ -48,7 +50,7 @@ func Definition() *model.Command {
 	data.AddCommand(model.NewAutocompleteData("on", "", "Turn read receipts on for this channel"))
 	data.AddCommand(model.NewAutocompleteData("off", "", "Turn read receipts off for this channel"))
 	privacy := model.NewAutocompleteData("privacy", "[on|off]", "Send read receipts to others, or stop")
-	privacy.AddStaticListArgument("", true, []model.AutocompleteListItem{
+	privacy.AddStaticListArgument("", false, []model.AutocompleteListItem{
 		{Item: "on", HelpText: "Send read receipts"},
 		{Item: "off", HelpText: "Stop sending read receipts"},
 	})
@@ -93,6 +95,12 @@ func (h *Handler) run(userID, channelID string, fields []string) string {
 			return failure(err)
 		}
 		return privacyText(s, h.config().Reciprocal)
+	case "privacy":
+		s, err := h.svc.UserSettings(userID)
+		if err != nil {
+			return failure(err)
+		}
+		return privacyExplained(s, h.config().Reciprocal)
 	}
 	return help
 }
@@ -127,6 +135,33 @@ func privacyText(u receipts.UserSettings, reciprocal bool) string {
 		return "You do not send read receipts, so you do not see other people's either."
 	}
 	return "You do not send read receipts."
+}
+
+// privacyExplained says in words what others see of the user, and since when.
+func privacyExplained(u receipts.UserSettings, reciprocal bool) string {
+	var text string
+	if u.SendReadReceipts {
+		text = "You send read receipts: when you read a message that asks for them, its sender sees that you read it and when."
+		if !u.CanChange {
+			text += " Your administrator requires read receipts for everyone, so you cannot turn them off."
+		}
+	} else {
+		text = "You do not send read receipts: nobody sees whether or when you read their messages."
+		if reciprocal {
+			text += " Because of that, you do not see who read your own messages either."
+		}
+	}
+	switch {
+	case !u.CanChange:
+	case u.Since > 0:
+		text += " This has been your choice since " + time.UnixMilli(u.Since).UTC().Format("2006-01-02 15:04 MST") + "."
+	default:
+		text += " This is the default; you have never changed it."
+	}
+	if u.CanChange {
+		text += " Change it with `/receipts privacy " + onOff(!u.SendReadReceipts) + "`."
+	}
+	return text
 }
 
 func because(s receipts.ChannelSettings) string {

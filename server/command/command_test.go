@@ -13,6 +13,7 @@ import (
 // fakeService keeps one channel switch and one privacy choice.
 type fakeService struct {
 	enabled, send, locked, manager bool
+	since                          int64
 }
 
 func (f *fakeService) ChannelSettings(_, ch string) (receipts.ChannelSettings, error) {
@@ -32,7 +33,7 @@ func (f *fakeService) SetChannelEnabled(u, ch string, on bool) (receipts.Channel
 }
 
 func (f *fakeService) UserSettings(string) (receipts.UserSettings, error) {
-	return receipts.UserSettings{SendReadReceipts: f.send || f.locked, CanChange: !f.locked}, nil
+	return receipts.UserSettings{SendReadReceipts: f.send || f.locked, CanChange: !f.locked, Since: f.since}, nil
 }
 
 func (f *fakeService) SetSendReadReceipts(u string, send bool) (receipts.UserSettings, error) {
@@ -71,4 +72,29 @@ func TestDefinitionHasAutocomplete(t *testing.T) {
 	assert.Equal(t, Trigger, d.Trigger)
 	assert.True(t, d.AutoComplete)
 	assert.Len(t, d.AutocompleteData.SubCommands, 5)
+}
+
+// TestPrivacyAloneExplains: `/receipts privacy` says what others see of the
+// user, whether the policy forces it, what reciprocity hides, and since when.
+func TestPrivacyAloneExplains(t *testing.T) {
+	svc := &fakeService{send: true}
+	h := New(svc, config.Default)
+	text := run(h, "/receipts privacy")
+	assert.Contains(t, text, "You send read receipts")
+	assert.Contains(t, text, "its sender sees that you read it")
+	assert.Contains(t, text, "never changed it")
+
+	svc.send, svc.since = false, 1_800_000_000_000
+	text = run(h, "/receipts privacy")
+	assert.Contains(t, text, "nobody sees whether or when you read")
+	assert.Contains(t, text, "you do not see who read your own messages either")
+	assert.Contains(t, text, "since 2027-01-15 08:00 UTC")
+
+	noReciprocity := config.Default()
+	noReciprocity.Reciprocal = false
+	assert.NotContains(t, New(svc, func() config.Config { return noReciprocity }).Execute(
+		&model.CommandArgs{Command: "/receipts privacy", UserId: "u"}).Text, "your own messages")
+
+	svc.locked = true
+	assert.Contains(t, run(h, "/receipts privacy"), "requires read receipts for everyone")
 }
