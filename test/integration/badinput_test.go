@@ -98,6 +98,25 @@ func TestBadInput(t *testing.T) {
 		{"me settings: malformed JSON", caller, http.MethodPut, "/me/settings", `[`, 400},
 		{"me settings: not a bool", caller, http.MethodPut, "/me/settings", `{"send_read_receipts":"no"}`, 400},
 		{"me settings: field missing", caller, http.MethodPut, "/me/settings", `{}`, 400},
+		{"reads: field name in upper case", caller, http.MethodPost, "/reads", `{"POST_IDS":["` + post.Id + `"]}`, 400},
+		{"reads: field name in other case", caller, http.MethodPost, "/reads", `{"Post_Ids":["` + post.Id + `"]}`, 400},
+		{"reads: duplicate key", caller, http.MethodPost, "/reads", `{"post_ids":[],"post_ids":["` + post.Id + `"]}`, 400},
+		{"reads: trailing data", caller, http.MethodPost, "/reads", `{"post_ids":["` + post.Id + `"]} []`, 400},
+		{"query: field name in upper case", author, http.MethodPost, "/receipts/query", `{"POST_IDS":["` + post.Id + `"]}`, 400},
+		{"channel read: until a fraction", caller, http.MethodPost, "/channels/" + ch.Id + "/read", `{"until":1.5}`, 400},
+		{"channel read: until beyond int64", caller, http.MethodPost, "/channels/" + ch.Id + "/read", `{"until":9223372036854775808}`, 400},
+		{"channel read: until given twice", caller, http.MethodPost, "/channels/" + ch.Id + "/read", `{"until":1,"until":2}`, 400},
+		{"channel read: field name in upper case", caller, http.MethodPost, "/channels/" + ch.Id + "/read", `{"UNTIL":1}`, 400},
+		{"readers: per_page with a sign", author, http.MethodGet, readers + "?per_page=%2B5", "", 400},
+		{"readers: per_page with a leading zero", author, http.MethodGet, readers + "?per_page=05", "", 400},
+		{"readers: per_page twice", author, http.MethodGet, readers + "?per_page=5&per_page=7", "", 400},
+		{"readers: empty filter", author, http.MethodGet, readers + "?filter=", "", 400},
+		{"readers: filter in upper case", author, http.MethodGet, readers + "?filter=READ", "", 400},
+		{"channel settings: field name in upper case", author, http.MethodPut, "/channels/" + ch.Id + "/settings", `{"ENABLED":false}`, 400},
+		{"me settings: duplicate key", caller, http.MethodPut, "/me/settings", `{"send_read_receipts":true,"send_read_receipts":false}`, 400},
+		{"me settings: field name in other case", caller, http.MethodPut, "/me/settings", `{"Send_Read_Receipts":false}`, 400},
+		{"wrong method on reads", caller, http.MethodGet, "/reads", "", 405},
+		{"wrong method on config", caller, http.MethodDelete, "/config", "", 405},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -165,4 +184,32 @@ func TestNoSession(t *testing.T) {
 			requireAPIError(t, res, http.StatusUnauthorized)
 		})
 	}
+}
+
+// TestRateLimitCountsIDs: a request's cost is the number of ids it carries,
+// so batches of 200 ids reach the per-user budget long before 300 requests.
+func TestRateLimitCountsIDs(t *testing.T) {
+	t.Parallel()
+	env := newEnv(t)
+	caller := env.NewUser(t, "greedy")
+	ids := make([]string, 200)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("x%d", i) // not ids: skipped cheaply, still counted
+	}
+	refused := 0
+	for i := 0; i < 100 && refused == 0; i++ {
+		res, err := caller.Plugin.Do(t.Context(), http.MethodPost, "/receipts/query", map[string]any{"post_ids": ids})
+		require.NoError(t, err)
+		if res.Status == http.StatusTooManyRequests {
+			refused = i + 1
+			assert.Equal(t, "1", res.Header.Get("Retry-After"))
+			continue
+		}
+		require.Equal(t, http.StatusOK, res.Status, "answer: %s", res)
+	}
+	require.NotZero(t, refused, "100 batches of 200 ids (20,000 post checks) were all served at once")
+	t.Logf("refused at batch %d (%d ids)", refused, refused*200)
+	other := env.NewUser(t, "modest")
+	_, res, err := other.Plugin.Query(t.Context(), randomID())
+	requireOK(t, res, err)
 }

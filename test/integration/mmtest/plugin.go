@@ -49,12 +49,16 @@ func InstallPlugin(ctx context.Context, admin *model.Client4, bundle string) err
 // PluginState returns the plugin's state from GET /api/v4/plugins/statuses,
 // or -1 when the server does not list it.
 func PluginState(ctx context.Context, admin *model.Client4) (int, string, error) {
+	return pluginState(ctx, admin, PluginID)
+}
+
+func pluginState(ctx context.Context, admin *model.Client4, pluginID string) (int, string, error) {
 	statuses, _, err := admin.GetPluginStatuses(ctx)
 	if err != nil {
 		return -1, "", fmt.Errorf("failed to get plugin statuses: %w", err)
 	}
 	for _, s := range statuses {
-		if s.PluginId == PluginID {
+		if s.PluginId == pluginID {
 			return s.State, s.Error, nil
 		}
 	}
@@ -64,17 +68,21 @@ func PluginState(ctx context.Context, admin *model.Client4) (int, string, error)
 // WaitPluginRunning polls the plugin statuses until the plugin runs (state 2).
 // It gives up early when the server says the plugin failed to start.
 func WaitPluginRunning(ctx context.Context, admin *model.Client4, timeout time.Duration) error {
+	return waitRunning(ctx, admin, PluginID, timeout)
+}
+
+func waitRunning(ctx context.Context, admin *model.Client4, pluginID string, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	for {
-		state, msg, err := PluginState(ctx, admin)
+		state, msg, err := pluginState(ctx, admin, pluginID)
 		if err == nil && state == model.PluginStateRunning {
 			return nil
 		}
 		if err == nil && state == model.PluginStateFailedToStart {
-			return fmt.Errorf("plugin %s failed to start (state 3): %s; see the server log", PluginID, msg)
+			return fmt.Errorf("plugin %s failed to start (state 3): %s; see the server log", pluginID, msg)
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("plugin %s is not running after %s (state %d %s, err %v)", PluginID, timeout, state, msg, err)
+			return fmt.Errorf("plugin %s is not running after %s (state %d %s, err %v)", pluginID, timeout, state, msg, err)
 		}
 		select {
 		case <-ctx.Done():
