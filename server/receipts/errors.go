@@ -28,12 +28,12 @@ func (e *Error) Error() string { return e.Message }
 
 // Sentinel errors of the domain. Compare with errors.Cause or AsError.
 var (
-	ErrNotFound        = &Error{KindNotFound, "not_found", "not found"}
-	ErrNoPermission    = &Error{KindForbidden, "no_permission", "you may not do that"}
-	ErrHidden          = &Error{KindForbidden, "hidden_by_privacy", "receipts are hidden because you stopped sending read receipts"}
-	ErrPolicyLocked    = &Error{KindForbidden, "policy_always_on", "your administrator requires read receipts for everyone"}
-	ErrTooManyPosts    = &Error{KindInvalid, "too_many_posts", "at most 200 post ids per request"}
-	ErrInvalidCursor   = &Error{KindInvalid, "invalid_cursor", "the cursor is not valid for this post and filter"}
+	ErrNotFound      = &Error{KindNotFound, "not_found", "not found"}
+	ErrNoPermission  = &Error{KindForbidden, "no_permission", "you may not do that"}
+	ErrHidden        = &Error{KindForbidden, "hidden_by_privacy", "receipts are hidden because you stopped sending read receipts"}
+	ErrPolicyLocked  = &Error{KindForbidden, "policy_always_on", "your administrator requires read receipts for everyone"}
+	ErrTooManyPosts  = &Error{KindInvalid, "too_many_posts", "at most 200 post ids per request"}
+	ErrInvalidCursor = &Error{KindInvalid, "invalid_cursor", "the cursor is not valid for this post and filter"}
 )
 
 // Invalid returns a bad-input error with a stable id and a message for the caller.
