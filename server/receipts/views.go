@@ -134,7 +134,8 @@ func (s *Service) pollChannel(channelID string) (int, int, error) {
 	}
 	// Settled means every view was applied past the newest post: not while
 	// that post may still be on its way into the store, nor while a member's
-	// views are skipped because they send no receipts (they may turn them on).
+	// view is skipped by the privacy rule (they may turn receipts on, or view
+	// again after having turned them on).
 	newest := idx.Newest
 	for _, e := range idx.Tail { // indexes written before Newest existed
 		newest = max(newest, e.CreateAt)
@@ -148,7 +149,7 @@ func (s *Service) pollChannel(channelID string) (int, int, error) {
 			return total, page + 1, errors.Wrap(err, "failed to list channel memberships")
 		}
 		for _, v := range views {
-			settles = settles && v.LastViewedAt >= newest && !pv.isOptedOut(v.UserID)
+			settles = settles && v.LastViewedAt >= newest && pv.sendsAt(v.UserID, v.LastViewedAt)
 			n, err := s.applyView(channelID, v)
 			total += n
 			if err != nil && firstErr == nil {
