@@ -1,6 +1,7 @@
 package store
 
 import (
+	"math"
 	"strings"
 	"sync"
 	"testing"
@@ -20,7 +21,7 @@ func TestEveryKeyFits(t *testing.T) {
 	keys := []string{
 		postKey(id), readChunkKey(id, big), snapshotKey(strings.Repeat("f", 32)), channelIndexKey(id),
 		indexChunkKey(id, big), channelSettingKey(id), watermarkKey(id, id), keyOptOuts, keyWatch, keyCursorSecret,
-		configClaimKey(strings.Repeat("f", 64)),
+		configClaimKey(strings.Repeat("f", 64)), usageKey(id, math.MaxInt64),
 	}
 	for _, k := range keys {
 		assert.LessOrEqual(t, len(k), maxKeyLength, k)
@@ -124,4 +125,26 @@ func TestOnlyOneServerClaimsAConfigChange(t *testing.T) {
 	won, err = s.ClaimConfigChange("a")
 	require.NoError(t, err)
 	assert.True(t, won, "the same settings set again later are announced again")
+}
+
+// TestUsageIsSharedAndExpires: servers add to one window total, which the KV
+// drops after a while.
+func TestUsageIsSharedAndExpires(t *testing.T) {
+	kv := NewMemKV(1)
+	now := time.Unix(1000, 0)
+	kv.Now = func() time.Time { return now }
+	a, b := New(kv), New(kv)
+	total, err := a.AddUsage("u", 7, 150)
+	require.NoError(t, err)
+	assert.Equal(t, 150, total)
+	total, err = b.AddUsage("u", 7, 50)
+	require.NoError(t, err)
+	assert.Equal(t, 200, total, "the other server adds to the same total")
+	total, err = b.AddUsage("u", 8, 5)
+	require.NoError(t, err)
+	assert.Equal(t, 5, total, "each window counts apart")
+	now = now.Add(usageTTLSeconds * time.Second)
+	left, err := kv.Get(usageKey("u", 7))
+	require.NoError(t, err)
+	assert.Nil(t, left, "an old window expires")
 }
