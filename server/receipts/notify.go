@@ -5,24 +5,30 @@ import (
 	"time"
 )
 
-// notifier coalesces events per post: the first read sends at once, later
-// reads within the interval are folded into one send at the interval's end,
-// which always computes the latest counts.
+// notifier coalesces receipt events: a post's event goes out at most once an
+// interval (reads within it fold into one event with the latest counts), and
+// everything due at the same moment goes out as one batch, so a view that
+// reads fifty posts of one author sends that author one event, not fifty.
+// One timer serves every pending post.
 type notifier struct {
 	mu       sync.Mutex
 	interval time.Duration
-	send     func(postID string)
+	send     func(postIDs []string)
 	lastSent map[string]time.Time
-	pending  map[string]*time.Timer
+	pending  map[string]bool
+	timer    *time.Timer
 	stopped  bool
 }
 
-func newNotifier(interval time.Duration, send func(postID string)) *notifier {
+// gather is how long the first change waits for others to join its batch.
+const gather = 20 * time.Millisecond
+
+func newNotifier(interval time.Duration, send func(postIDs []string)) *notifier {
 	return &notifier{
 		interval: interval,
 		send:     send,
 		lastSent: map[string]time.Time{},
-		pending:  map[string]*time.Timer{},
+		pending:  map[string]bool{},
 	}
 }
 
@@ -30,31 +36,55 @@ func newNotifier(interval time.Duration, send func(postID string)) *notifier {
 func (n *notifier) touch(postID string) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	if n.stopped || n.pending[postID] != nil {
+	if n.stopped || n.pending[postID] {
 		return
 	}
-	now := time.Now()
-	n.prune(now)
-	wait := n.interval - now.Sub(n.lastSent[postID])
-	if wait < 0 {
-		wait = 0
+	n.pending[postID] = true
+	if n.timer == nil {
+		n.schedule(time.Now())
 	}
-	n.pending[postID] = time.AfterFunc(wait, func() { n.fire(postID) })
 }
 
-func (n *notifier) fire(postID string) {
+// schedule sets the timer for the earliest pending post. Called with mu held.
+func (n *notifier) schedule(now time.Time) {
+	wait := time.Duration(-1)
+	for id := range n.pending {
+		d := n.interval - now.Sub(n.lastSent[id])
+		if wait < 0 || d < wait {
+			wait = d
+		}
+	}
+	n.timer = time.AfterFunc(max(wait, gather), n.fire)
+}
+
+// fire sends the posts that are due and waits again for the others.
+func (n *notifier) fire() {
 	n.mu.Lock()
 	if n.stopped {
 		n.mu.Unlock()
 		return
 	}
-	delete(n.pending, postID)
-	n.lastSent[postID] = time.Now()
+	now := time.Now()
+	n.prune(now)
+	var due []string
+	for id := range n.pending {
+		if now.Sub(n.lastSent[id]) >= n.interval {
+			due = append(due, id)
+			delete(n.pending, id)
+			n.lastSent[id] = now
+		}
+	}
+	n.timer = nil
+	if len(n.pending) > 0 {
+		n.schedule(now)
+	}
 	n.mu.Unlock()
-	n.send(postID)
+	if len(due) > 0 {
+		n.send(due)
+	}
 }
 
-// prune forgets send times that no longer hold anything back.
+// prune forgets send times that no longer hold anything back. Called with mu held.
 func (n *notifier) prune(now time.Time) {
 	if len(n.lastSent) < 1024 {
 		return
@@ -70,8 +100,8 @@ func (n *notifier) stop() {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.stopped = true
-	for _, t := range n.pending {
-		t.Stop()
+	if n.timer != nil {
+		n.timer.Stop()
 	}
-	n.pending = map[string]*time.Timer{}
+	n.pending = map[string]bool{}
 }

@@ -118,29 +118,53 @@ func (s *Service) firstRead(postID string, rec *PostRecord) (ReadEntry, error) {
 	return first, nil
 }
 
-// publishReceipts sends the latest receipt of a post to its author, under
-// the rules of a query by the author: none when reciprocity hides it or the
-// author can no longer read the channel (removed, left, archived). It runs
-// from the notifier, at most once a second per post.
-func (s *Service) publishReceipts(postID string) {
-	rec, err := s.store.Post(postID)
-	if err != nil || rec == nil {
-		return
-	}
+// maxReceiptsPerEvent bounds an event's payload.
+const maxReceiptsPerEvent = 200
+
+// publishReceipts sends the latest receipts of posts to their authors, one
+// event per author, under the rules of a query by the author: none when
+// reciprocity hides it or the author can no longer read the channel
+// (removed, left). It runs from the notifier, at most once a second per post.
+func (s *Service) publishReceipts(postIDs []string) {
 	pv, err := s.privacyNow(s.config())
-	if err != nil || pv.hides(rec.AuthorID) {
-		return
-	}
-	if ok, err := s.mm.CanReadChannel(rec.AuthorID, rec.ChannelID); err != nil || !ok {
-		if err != nil {
-			s.log.Warn("failed to check the author's access for a receipt event", "post_id", postID, "err", err.Error())
-		}
-		return
-	}
-	r, err := s.receipt(postID, rec)
 	if err != nil {
-		s.log.Warn("failed to build receipt event", "post_id", postID, "err", err.Error())
+		s.log.Warn("failed to load privacy settings for receipt events", "err", err.Error())
 		return
 	}
-	s.pub.ToUser(EventReceipts, map[string]any{"receipts": []any{r.Map()}}, rec.AuthorID)
+	byAuthor := map[string][]any{}
+	access := map[[2]string]bool{}
+	for _, id := range postIDs {
+		rec, err := s.store.Post(id)
+		if err != nil || rec == nil || pv.hides(rec.AuthorID) || !s.authorMaySee(rec, access) {
+			continue
+		}
+		r, err := s.receipt(id, rec)
+		if err != nil {
+			s.log.Warn("failed to build receipt event", "post_id", id, "err", err.Error())
+			continue
+		}
+		byAuthor[rec.AuthorID] = append(byAuthor[rec.AuthorID], r.Map())
+	}
+	for author, list := range byAuthor {
+		for len(list) > 0 {
+			n := min(len(list), maxReceiptsPerEvent)
+			s.pub.ToUser(EventReceipts, map[string]any{"receipts": list[:n]}, author)
+			list = list[n:]
+		}
+	}
+}
+
+// authorMaySee reports whether the post's author may still read its channel,
+// remembering answers per author and channel in seen.
+func (s *Service) authorMaySee(rec *PostRecord, seen map[[2]string]bool) bool {
+	key := [2]string{rec.AuthorID, rec.ChannelID}
+	if ok, found := seen[key]; found {
+		return ok
+	}
+	ok, err := s.mm.CanReadChannel(rec.AuthorID, rec.ChannelID)
+	if err != nil {
+		s.log.Warn("failed to check the author's access for receipt events", "channel_id", rec.ChannelID, "err", err.Error())
+	}
+	seen[key] = ok && err == nil
+	return seen[key]
 }

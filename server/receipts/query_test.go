@@ -462,3 +462,36 @@ func assertOnceEachByReadTime(t *testing.T, list []receipts.ReaderUser) {
 		}
 	}
 }
+
+// receiptsSent counts the receipts carried by receipts events.
+func receiptsSent(events []event) int {
+	n := 0
+	for _, ev := range events {
+		if ev.name == receipts.EventReceipts {
+			n += len(ev.payload["receipts"].([]any))
+		}
+	}
+	return n
+}
+
+// TestEventsAreBatchedPerAuthor: a conversation-level read of many posts
+// sends each author one event listing their posts, not one event per post.
+func TestEventsAreBatchedPerAuthor(t *testing.T) {
+	e := newEnv(t)
+	alice, bob, carol := e.mm.addUser("alice"), e.mm.addUser("bob"), e.mm.addUser("carol")
+	ch := e.mm.addChannel(receipts.ChannelGroup, alice, bob, carol)
+	for range 30 {
+		e.post(ch, alice)
+		e.post(ch, bob)
+	}
+	_, err := e.svc.MarkChannelRead(carol, ch, -1)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return receiptsSent(e.pub.all()) == 60 }, 5*time.Second, time.Millisecond)
+	time.Sleep(50 * time.Millisecond)
+	perAuthor := map[string]int{}
+	for _, ev := range e.pub.all() {
+		perAuthor[ev.userID]++
+		assert.Len(t, ev.payload["receipts"].([]any), 30, "each author's posts in one event")
+	}
+	assert.Equal(t, map[string]int{alice: 1, bob: 1}, perAuthor)
+}
