@@ -18,10 +18,17 @@ type notifier struct {
 	pending  map[string]bool
 	timer    *time.Timer
 	stopped  bool
+	// lastTouch and firstTouch bound the gathering of a batch.
+	lastTouch, firstTouch time.Time
 }
 
-// gather is how long the first change waits for others to join its batch.
-const gather = 20 * time.Millisecond
+// A batch gathers changes while they keep coming (each within gather of the
+// last), for at most maxGather: a conversation-level read of many posts
+// becomes one event per author.
+const (
+	gather    = 25 * time.Millisecond
+	maxGather = 500 * time.Millisecond
+)
 
 func newNotifier(interval time.Duration, send func(postIDs []string)) *notifier {
 	return &notifier{
@@ -39,9 +46,14 @@ func (n *notifier) touch(postID string) {
 	if n.stopped || n.pending[postID] {
 		return
 	}
+	now := time.Now()
+	if len(n.pending) == 0 {
+		n.firstTouch = now
+	}
 	n.pending[postID] = true
+	n.lastTouch = now
 	if n.timer == nil {
-		n.schedule(time.Now())
+		n.schedule(now)
 	}
 }
 
@@ -65,6 +77,11 @@ func (n *notifier) fire() {
 		return
 	}
 	now := time.Now()
+	if now.Sub(n.lastTouch) < gather && now.Sub(n.firstTouch) < maxGather {
+		n.timer = time.AfterFunc(gather, n.fire) // changes are still coming
+		n.mu.Unlock()
+		return
+	}
 	n.prune(now)
 	var due []string
 	for id := range n.pending {
@@ -76,6 +93,7 @@ func (n *notifier) fire() {
 	}
 	n.timer = nil
 	if len(n.pending) > 0 {
+		n.firstTouch = now
 		n.schedule(now)
 	}
 	n.mu.Unlock()
