@@ -67,6 +67,9 @@ export interface ChannelSettings {
 
 export interface MySettings {
     send_read_receipts: boolean;
+
+    /** When the current choice started to hold (ms); 0 or absent: never changed. */
+    since?: number;
     can_change: boolean;
 }
 

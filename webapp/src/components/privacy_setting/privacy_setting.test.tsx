@@ -80,3 +80,37 @@ describe('PrivacySetting', () => {
         expect(screen.queryByRole('dialog')).toBeNull();
     });
 });
+
+describe('PrivacySummary', () => {
+    it('says what others see of a user who sends receipts by default', async () => {
+        serverWith({send_read_receipts: true, can_change: true, since: 0});
+        renderWithStore(<PrivacySetting/>, makeStore());
+        await act(settle);
+        expect(screen.getByText(/Others see when you have read their messages/)).toBeTruthy();
+        expect(screen.getByText(/you have never changed it/)).toBeTruthy();
+    });
+
+    it('says that nothing is sent, what reciprocity hides, and since when', async () => {
+        serverWith({send_read_receipts: false, can_change: true, since: Date.UTC(2026, 10, 2, 9, 30)});
+        renderWithStore(<PrivacySetting/>, makeStore());
+        await act(settle);
+        const text = document.querySelector('.readreceipts-privacy-summary')?.textContent ?? '';
+        expect(text).toMatch(/Nobody sees whether or when you have read/);
+        expect(text).toMatch(/you do not see who has read your messages either/);
+        expect(text).toMatch(/your choice since .*2026/);
+    });
+
+    it('leaves reciprocity out when the admin turned it off', async () => {
+        serverWith({send_read_receipts: false, can_change: true, since: 1}, config({reciprocal: false}));
+        renderWithStore(<PrivacySetting/>, makeStore());
+        await act(settle);
+        expect(document.querySelector('.readreceipts-privacy-summary')?.textContent).not.toMatch(/either/);
+    });
+
+    it('says that the admin requires receipts', async () => {
+        serverWith({send_read_receipts: false, can_change: false}, config({privacy_policy: 'always_on'}));
+        renderWithStore(<PrivacySetting/>, makeStore());
+        await act(settle);
+        expect(document.querySelector('.readreceipts-privacy-summary')?.textContent).toMatch(/requires read receipts for everyone/);
+    });
+});

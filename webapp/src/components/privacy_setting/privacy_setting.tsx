@@ -8,6 +8,8 @@ import {ClientError} from '../../client';
 import {getPluginState} from '../../selectors';
 import type {GlobalState} from '../../selectors';
 
+import PrivacySummary from './privacy_summary';
+
 const styles: Record<string, React.CSSProperties> = {
     label: {display: 'flex', alignItems: 'center', gap: 8, fontWeight: 600},
     help: {margin: '4px 0 0 24px', opacity: 0.72},
@@ -62,6 +64,12 @@ export default function PrivacySetting() {
                 {intl.formatMessage({id: 'readreceipts.privacy.label', defaultMessage: 'Send read receipts'})}
             </label>
             <p style={styles.help}>{help}</p>
+            {settings && pending === null && (
+                <PrivacySummary
+                    settings={settings}
+                    config={config}
+                />
+            )}
             {locked && (
                 <p style={styles.help}>
                     {intl.formatMessage({id: 'readreceipts.privacy.locked', defaultMessage: 'Your system admin has turned read receipts on for everyone.'})}
