@@ -182,8 +182,8 @@ func (s *Service) readConversation(userID, channelID string, until, at int64) (i
 	}
 	n := 0
 	err = s.walkIndex(channelID, idx, from-indexMarginMillis, func(e IndexEntry) error {
-		if e.CreateAt > until {
-			return nil
+		if e.CreateAt > until || e.AuthorID == userID {
+			return nil // an author's own posts cost nothing: a burst of posts stays O(N)
 		}
 		recorded, err := s.readIndexed(pv, userID, e.PostID, at)
 		if recorded {
@@ -251,6 +251,10 @@ func (s *Service) readBefore(userID string, p Post, at int64) {
 	}
 }
 
+// readThread reads the tracked posts of p's thread up to p. A watermark per
+// user and thread (kept under the thread root's id, beside the channels'
+// ones) means a reply walks only what is new since the user's last reply or
+// reaction there, not the whole thread: a long thread costs O(new posts).
 func (s *Service) readThread(userID string, p Post, at int64) error {
 	idx, err := s.store.ChannelIndex(p.ChannelID)
 	if err != nil || idx == nil {
@@ -260,19 +264,52 @@ func (s *Service) readThread(userID string, p Post, at int64) error {
 	if err != nil || !pv.sendsAt(userID, at) {
 		return err
 	}
-	posts, err := s.mm.Thread(p.RootID)
+	from, err := s.threadFloor(userID, p.RootID)
+	if err != nil || p.CreateAt <= from {
+		return err
+	}
+	err = s.walkIndex(p.ChannelID, idx, from-indexMarginMillis, func(e IndexEntry) error {
+		if e.CreateAt > p.CreateAt || (e.known() && (e.AuthorID == userID || !inThread(e, p.RootID))) {
+			return nil
+		}
+		_, err := s.readIndexedInThread(pv, userID, e.PostID, p.RootID, at)
+		return err
+	})
 	if err != nil {
-		return errors.Wrap(err, "failed to get thread")
+		return err
 	}
-	for _, tp := range posts {
-		if tp.CreateAt > p.CreateAt || tp.UserID == userID {
-			continue
-		}
-		if _, err := s.readIndexed(pv, userID, tp.ID, at); err != nil {
-			return err
-		}
+	safe := min(p.CreateAt, s.nowMillis()-indexMarginMillis)
+	return errors.Wrap(s.store.RaiseWatermark(p.RootID, userID, safe), "failed to save thread watermark")
+}
+
+func inThread(e IndexEntry, rootID string) bool { return e.PostID == rootID || e.RootID == rootID }
+
+// threadFloor is where a thread walk may stop: the user's thread watermark,
+// or, the first time, the root's creation.
+func (s *Service) threadFloor(userID, rootID string) (int64, error) {
+	from, err := s.store.Watermark(rootID, userID)
+	if err != nil || from > 0 {
+		return from, errors.Wrap(err, "failed to load thread watermark")
 	}
-	return nil
+	root, err := s.mm.Post(rootID)
+	if errors.Is(err, ErrNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, errors.Wrap(err, "failed to get thread root")
+	}
+	return root.CreateAt, nil
+}
+
+// readIndexedInThread is readIndexed for a post that may be outside the
+// thread (an index entry from before entries carried their root).
+func (s *Service) readIndexedInThread(pv privacy, userID, postID, rootID string, at int64) (bool, error) {
+	rec, err := s.store.Post(postID)
+	if err != nil || rec == nil || rec.AuthorID == userID || (postID != rootID && rec.RootID != rootID) {
+		return false, errors.Wrap(err, "failed to load tracked post")
+	}
+	reason, err := s.recordRead(postID, rec, pv, userID, at)
+	return err == nil && reason == "", err
 }
 
 // ReactionAdded records that the reacting user has read the post and what

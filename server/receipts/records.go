@@ -104,11 +104,18 @@ type Snapshot struct {
 	LastUsed int64    `json:"lu"`
 }
 
-// IndexEntry is one tracked post in a channel's index.
+// IndexEntry is one tracked post in a channel's index. Author and root let
+// conversation-level and thread reads pass over posts without loading them
+// (entries written before they existed have them empty).
 type IndexEntry struct {
 	PostID   string `json:"p"`
 	CreateAt int64  `json:"t"`
+	AuthorID string `json:"a,omitempty"`
+	RootID   string `json:"rt,omitempty"`
 }
+
+// known reports whether the entry carries author and root.
+func (e IndexEntry) known() bool { return e.AuthorID != "" }
 
 // ChannelIndex lists a channel's tracked posts in the order they were tracked:
 // chunks First..Chunks-1 (older ones were removed by retention), then Tail.

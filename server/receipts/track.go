@@ -72,7 +72,7 @@ func (s *Service) track(p Post) error {
 	}
 	// Index first: an index entry without a record is skipped by readers, while
 	// a record missing from the index would never get conversation-level reads.
-	if err = s.indexPost(p.ChannelID, IndexEntry{PostID: p.ID, CreateAt: p.CreateAt}); err != nil {
+	if err = s.indexPost(p.ChannelID, IndexEntry{PostID: p.ID, CreateAt: p.CreateAt, AuthorID: p.UserID, RootID: p.RootID}); err != nil {
 		return err
 	}
 	if _, err = s.store.InsertPost(p.ID, rec); err != nil {

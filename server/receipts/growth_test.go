@@ -1,0 +1,87 @@
+package receipts_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/receipts"
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/store"
+)
+
+// countingEnv is an env whose Service counts its KV operations.
+func countingEnv(t *testing.T) (*env, *countingKV) {
+	e := newEnv(t)
+	kv := &countingKV{KV: e.kv}
+	e.svc = receipts.New(receipts.Deps{
+		Store: store.New(kv), Platform: e.mm, Publisher: e.pub, Logger: nopLogger{},
+		Config: e.config, Secret: []byte("s"), Now: e.clock, NotifyInterval: time.Hour,
+	})
+	t.Cleanup(e.svc.Close)
+	return e, kv
+}
+
+// opsOf returns the KV operations op makes.
+func opsOf(kv *countingKV, op func()) int64 {
+	before := kv.ops.Load()
+	op()
+	return kv.ops.Load() - before
+}
+
+// TestBurstOfPostsIsLinear: the author's implied reads of a post pass over
+// their own recent posts without loading them, so the n-th post of a burst
+// costs what the first one did.
+func TestBurstOfPostsIsLinear(t *testing.T) {
+	e, kv := countingEnv(t)
+	alice, bob := e.mm.addUser("alice"), e.mm.addUser("bob")
+	ch := e.mm.addChannel(receipts.ChannelGroup, alice, bob, e.mm.addUser("carol"))
+	var costs []int64
+	for i := 0; i < 200; i++ {
+		costs = append(costs, opsOf(kv, func() { e.post(ch, alice) }))
+	}
+	t.Logf("KV operations per post: first %d, 100th %d, 200th %d", costs[0], costs[99], costs[199])
+	for i, c := range costs {
+		assert.LessOrEqual(t, c, 2*costs[0], "post %d of the burst", i+1)
+	}
+}
+
+// TestReplyCostDoesNotGrowWithThread: a reply reads the thread up to it by
+// walking only what is new since the user's last reply there.
+func TestReplyCostDoesNotGrowWithThread(t *testing.T) {
+	replyCost := func(length int) int64 {
+		e, kv := countingEnv(t)
+		alice, bob := e.mm.addUser("alice"), e.mm.addUser("bob")
+		ch := e.mm.addChannel(receipts.ChannelGroup, alice, bob, e.mm.addUser("carol"))
+		root := e.post(ch, alice)
+		inThread := func(p *receipts.Post) { p.RootID = root }
+		e.post(ch, bob, inThread)
+		for i := 0; i < length; i++ {
+			e.post(ch, alice, inThread)
+		}
+		e.advance(time.Minute)
+		e.post(ch, bob, inThread) // bob catches up once
+		e.advance(time.Minute)
+		e.post(ch, alice, inThread)
+		return opsOf(kv, func() { e.post(ch, bob, inThread) })
+	}
+	short, long := replyCost(10), replyCost(1000)
+	t.Logf("KV operations of a reply: thread of 10 posts %d, of 1,000 posts %d", short, long)
+	assert.Equal(t, short, long, "a reply costs the same in a long thread")
+}
+
+// TestThreadReadsOnlyTheThread: a reply reads its thread, not the channel.
+func TestThreadReadsOnlyTheThread(t *testing.T) {
+	e := newEnv(t)
+	alice, bob := e.mm.addUser("alice"), e.mm.addUser("bob")
+	ch := e.mm.addChannel(receipts.ChannelGroup, alice, bob, e.mm.addUser("carol"))
+	root := e.post(ch, alice)
+	reply := e.post(ch, alice, func(p *receipts.Post) { p.RootID = root })
+	other := e.post(ch, alice)
+	otherReply := e.post(ch, alice, func(p *receipts.Post) { p.RootID = other })
+	e.post(ch, bob, func(p *receipts.Post) { p.RootID = root })
+	for id, want := range map[string]int{root: 1, reply: 1, other: 0, otherReply: 0} {
+		assert.Equal(t, want, e.receipt(alice, id).ReadCount, fmt.Sprintf("post %s", id))
+	}
+}
