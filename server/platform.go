@@ -193,18 +193,6 @@ func (p *platform) Users(ids []string) ([]receipts.User, error) {
 	return out, nil
 }
 
-func (p *platform) Thread(rootID string) ([]receipts.Post, error) {
-	list, appErr := p.api.GetPostThread(rootID)
-	if appErr != nil {
-		return nil, notFound(appErr, "thread")
-	}
-	out := make([]receipts.Post, 0, len(list.Posts))
-	for _, post := range list.Posts {
-		out = append(out, toPost(post))
-	}
-	return out, nil
-}
-
 // publisher sends websocket events through the plugin API.
 type publisher struct {
 	api plugin.API

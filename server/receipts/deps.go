@@ -118,8 +118,6 @@ type Platform interface {
 	Views(channelID string, page, perPage int) ([]View, error)
 	// Users returns the users that exist among ids.
 	Users(ids []string) ([]User, error)
-	// Thread returns the posts of a thread, root included.
-	Thread(rootID string) ([]Post, error)
 }
 
 // Publisher sends websocket events.

@@ -191,18 +191,6 @@ func (f *fakePlatform) Users(ids []string) ([]receipts.User, error) {
 	return out, nil
 }
 
-func (f *fakePlatform) Thread(rootID string) ([]receipts.Post, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var out []receipts.Post
-	for _, p := range f.posts {
-		if p.ID == rootID || p.RootID == rootID {
-			out = append(out, *p)
-		}
-	}
-	return out, nil
-}
-
 // event is one published websocket event.
 type event struct {
 	name    string
