@@ -17,6 +17,9 @@ const memberPageSize = 200
 // platform adapts the Mattermost plugin API to receipts.Platform.
 type platform struct {
 	api plugin.API
+	// views reads channel memberships straight from the server's database;
+	// nil when the plugin runs without a database handle.
+	views func() *viewsDB
 	// complianceOn mirrors ComplianceSettings.Enable, which hides public
 	// channels from team members who have not joined them.
 	complianceOn atomic.Bool
@@ -24,8 +27,8 @@ type platform struct {
 
 var _ receipts.Platform = (*platform)(nil)
 
-func newPlatform(api plugin.API) *platform {
-	p := &platform{api: api}
+func newPlatform(api plugin.API, views func() *viewsDB) *platform {
+	p := &platform{api: api, views: views}
 	p.refresh()
 	return p
 }
@@ -119,6 +122,13 @@ func (p *platform) CanReadChannel(userID, channelID string) (bool, error) {
 	return false, nil
 }
 
+func (p *platform) viewsDB() *viewsDB {
+	if p.views == nil {
+		return nil
+	}
+	return p.views()
+}
+
 // refresh re-reads the server settings that CanReadChannel depends on; the
 // plugin calls it whenever the server's configuration changes.
 func (p *platform) refresh() {
@@ -169,16 +179,36 @@ func (p *platform) MemberCount(channelID string) (int, error) {
 	return int(stats.MemberCount), nil
 }
 
-func (p *platform) Views(channelID string, page, perPage int) ([]receipts.View, error) {
-	members, appErr := p.api.GetChannelMembers(channelID, page, perPage)
-	if appErr != nil {
-		return nil, errors.Wrap(appErr, "failed to list channel members")
+// ChannelViews reads every membership's last_viewed_at of the channel with
+// one query, or pages through the plugin API when there is no database handle.
+func (p *platform) ChannelViews(channelID string) ([]receipts.View, error) {
+	if db := p.viewsDB(); db != nil {
+		return db.channelViews(channelID)
 	}
-	out := make([]receipts.View, 0, len(members))
-	for _, m := range members {
-		out = append(out, receipts.View{UserID: m.UserId, LastViewedAt: m.LastViewedAt})
+	var out []receipts.View
+	for page := 0; ; page++ {
+		members, appErr := p.api.GetChannelMembers(channelID, page, memberPageSize)
+		if appErr != nil {
+			return nil, errors.Wrap(appErr, "failed to list channel members")
+		}
+		for _, m := range members {
+			out = append(out, receipts.View{UserID: m.UserId, LastViewedAt: m.LastViewedAt})
+		}
+		if len(members) < memberPageSize {
+			return out, nil
+		}
 	}
-	return out, nil
+}
+
+// ViewDigests sums up the channels' views with one query; not available
+// without a database handle.
+func (p *platform) ViewDigests(channelIDs []string) (map[string]receipts.ViewDigest, bool, error) {
+	db := p.viewsDB()
+	if db == nil {
+		return nil, false, nil
+	}
+	d, err := db.digests(channelIDs)
+	return d, err == nil, err
 }
 
 func (p *platform) Users(ids []string) ([]receipts.User, error) {

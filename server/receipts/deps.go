@@ -84,6 +84,13 @@ type Member struct {
 	Active   bool
 }
 
+// ViewDigest sums up a channel's memberships' last_viewed_at: equal digests
+// mean that no member's view moved (views only move forward).
+type ViewDigest struct {
+	Members int
+	Sum     int64
+}
+
 // View is when a member last viewed a channel.
 type View struct {
 	UserID       string
@@ -114,8 +121,12 @@ type Platform interface {
 	Members(channelID string) ([]Member, error)
 	// MemberCount is the channel's member count as Mattermost shows it.
 	MemberCount(channelID string) (int, error)
-	// Views pages through the channel's memberships (page from 0).
-	Views(channelID string, page, perPage int) ([]View, error)
+	// ChannelViews returns when each member of the channel last viewed it.
+	ChannelViews(channelID string) ([]View, error)
+	// ViewDigests sums up the members' views of each channel cheaply, so
+	// that a poll can pass over channels where no view moved. ok is false
+	// when the platform cannot (then every channel is looked at).
+	ViewDigests(channelIDs []string) (digests map[string]ViewDigest, ok bool, err error)
 	// Users returns the users that exist among ids.
 	Users(ids []string) ([]User, error)
 }

@@ -25,6 +25,7 @@ type fakePlatform struct {
 	views     map[string]map[string]int64 // channel -> user -> last viewed
 	viewCalls int
 	accessErr error
+	noDigests bool // a platform without a database handle
 }
 
 func newFakePlatform() *fakePlatform {
@@ -166,7 +167,7 @@ func (f *fakePlatform) MemberCount(channelID string) (int, error) {
 	return len(f.members[channelID]), nil
 }
 
-func (f *fakePlatform) Views(channelID string, page, perPage int) ([]receipts.View, error) {
+func (f *fakePlatform) ChannelViews(channelID string) ([]receipts.View, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.viewCalls++
@@ -175,8 +176,25 @@ func (f *fakePlatform) Views(channelID string, page, perPage int) ([]receipts.Vi
 		all = append(all, receipts.View{UserID: u, LastViewedAt: f.views[channelID][u]})
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].UserID < all[j].UserID })
-	start := min(page*perPage, len(all))
-	return all[start:min(start+perPage, len(all))], nil
+	return all, nil
+}
+
+func (f *fakePlatform) ViewDigests(channelIDs []string) (map[string]receipts.ViewDigest, bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.noDigests {
+		return nil, false, nil
+	}
+	out := map[string]receipts.ViewDigest{}
+	for _, ch := range channelIDs {
+		d := receipts.ViewDigest{}
+		for u := range f.members[ch] {
+			d.Members++
+			d.Sum += f.views[ch][u]
+		}
+		out[ch] = d
+	}
+	return out, true, nil
 }
 
 func (f *fakePlatform) Users(ids []string) ([]receipts.User, error) {

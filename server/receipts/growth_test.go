@@ -85,3 +85,40 @@ func TestThreadReadsOnlyTheThread(t *testing.T) {
 		assert.Equal(t, want, e.receipt(alice, id).ReadCount, fmt.Sprintf("post %s", id))
 	}
 }
+
+// TestQuietChannelCostsNoMembershipList: a channel where someone never looks
+// (so it never settles) is not listed again while no member's view moves;
+// the first view that moves is applied at the next poll.
+func TestQuietChannelCostsNoMembershipList(t *testing.T) {
+	for _, digests := range []bool{true, false} {
+		t.Run(fmt.Sprintf("digests %v", digests), func(t *testing.T) {
+			e := newEnv(t)
+			e.mm.noDigests = !digests
+			alice, bob, away := e.mm.addUser("alice"), e.mm.addUser("bob"), e.mm.addUser("away")
+			ch := e.mm.addChannel(receipts.ChannelGroup, alice, bob, away)
+			post := e.post(ch, alice)
+			e.mm.view(ch, alice, e.clock().UnixMilli())
+			e.advance(11 * time.Second)
+			for range 2 { // the first poll lists the members and applies what it finds
+				_, err := e.svc.PollViews()
+				assert.NoError(t, err)
+			}
+			before := e.mm.viewCallCount()
+			for range 10 {
+				_, err := e.svc.PollViews()
+				assert.NoError(t, err)
+			}
+			quietLists := e.mm.viewCallCount() - before
+			if digests {
+				assert.Zero(t, quietLists, "no membership list while no view moves")
+			} else {
+				assert.Equal(t, 10, quietLists, "without a database handle every poll lists the members")
+			}
+			e.mm.view(ch, bob, e.clock().UnixMilli())
+			e.advance(11 * time.Second)
+			_, err := e.svc.PollViews()
+			assert.NoError(t, err)
+			assert.Equal(t, 1, e.receipt(alice, post).ReadCount, "a moved view is applied")
+		})
+	}
+}

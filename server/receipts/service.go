@@ -65,6 +65,7 @@ func New(d Deps) *Service {
 	s.views.seen = map[string]map[string]int64{}
 	s.views.settled = map[string]int{}
 	s.views.polled = map[string]int64{}
+	s.views.digests = map[string]digestMark{}
 	return s
 }
 

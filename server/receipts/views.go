@@ -8,19 +8,23 @@ import (
 
 // Reads from clients that do not run our webapp come from channel
 // memberships' last_viewed_at, which every client moves when the user views a
-// channel. Mattermost has no hook for that, so one server polls every few
-// seconds. It looks at each watched channel (one with a tracked post in the
-// last WatchDays): a channel whose newest tracked post everyone has viewed
-// since costs one KV read; otherwise it pages through the channel's members
-// and, for each member whose last_viewed_at moved, applies a
-// conversation-level read at that time. Channels whose last tracked post is
-// more than a day old are looked at once a minute instead of every poll.
+// channel (to the channel's newest post time). Mattermost has no hook for
+// that, so one server polls every few seconds. It looks at each watched
+// channel (one with a tracked post in the last WatchDays). One summary query
+// for all of them (count and sum of last_viewed_at per channel) tells which
+// channels had a view move: the others cost nothing more, as does a channel
+// whose newest tracked post everyone has viewed since. For the rest it reads
+// the channel's memberships in one query and, for each member whose
+// last_viewed_at moved, applies a conversation-level read at that time.
+// Channels whose last tracked post is more than a day old are looked at once
+// a minute instead of every poll.
 
 // Poll limits.
 const (
-	WatchDays         = 30
-	viewPageSize      = 200
-	maxViewPagesAPoll = 200
+	WatchDays = 30
+	// maxListsAPoll bounds the membership lists fetched in one poll; the rest
+	// continue round-robin at the next.
+	maxListsAPoll = 200
 	// slowPollMillis: a channel quiet for a day is looked at this often.
 	slowPollMillis = 60_000
 )
@@ -30,7 +34,8 @@ const (
 type viewState struct {
 	mu      sync.Mutex
 	seen    map[string]map[string]int64
-	settled map[string]int   // channel -> index size when everyone had viewed its newest post
+	settled map[string]int // channel -> index size when everyone had viewed its newest post
+	digests map[string]digestMark
 	polled  map[string]int64 // channel -> when a quiet channel was last looked at
 	watched map[string]int64 // channel -> last time its watch entry was written
 	next    int              // round-robin position when a poll is cut short
@@ -70,6 +75,14 @@ const (
 	dayMillis  = 24 * hourMillis
 )
 
+// digestMark is a channel's view digest when every view in it had been
+// applied, with the index size then: while both stay the same, the channel
+// costs nothing but its share of one summary query.
+type digestMark struct {
+	digest ViewDigest
+	size   int
+}
+
 // PollViews applies the views of the watched channels due this poll. It
 // returns how many reads it recorded. Callers run it on one server at a time.
 func (s *Service) PollViews() (int, error) {
@@ -77,6 +90,10 @@ func (s *Service) PollViews() (int, error) {
 	watched, err := s.store.Watched(now - WatchDays*dayMillis)
 	if err != nil {
 		return 0, errors.Wrap(err, "failed to load watched channels")
+	}
+	digests, haveDigests, err := s.viewDigests(watched)
+	if err != nil {
+		s.log.Warn("failed to sum up channel views; looking at every channel", "err", err.Error())
 	}
 	s.views.mu.Lock()
 	start := s.views.next
@@ -86,7 +103,7 @@ func (s *Service) PollViews() (int, error) {
 	for n := range watched {
 		i := (start + n) % len(watched)
 		ch := watched[i]
-		if pages >= maxViewPagesAPoll {
+		if pages >= maxListsAPoll {
 			s.views.mu.Lock()
 			s.views.next = i
 			s.views.mu.Unlock()
@@ -95,7 +112,8 @@ func (s *Service) PollViews() (int, error) {
 		if now-ch.At > dayMillis && !s.dueSlowPoll(ch.ID, now) {
 			continue
 		}
-		got, used, err := s.pollChannel(ch.ID)
+		digest, ok := digests[ch.ID]
+		got, used, err := s.pollChannel(ch.ID, digest, ok && haveDigests)
 		total += got
 		pages += used
 		if err != nil {
@@ -103,6 +121,19 @@ func (s *Service) PollViews() (int, error) {
 		}
 	}
 	return total, nil
+}
+
+// viewDigests sums up the views of the watched channels in one query.
+func (s *Service) viewDigests(watched []WatchedChannel) (map[string]ViewDigest, bool, error) {
+	ids := make([]string, len(watched))
+	for i, ch := range watched {
+		ids[i] = ch.ID
+	}
+	if len(ids) == 0 {
+		return nil, false, nil
+	}
+	d, ok, err := s.mm.ViewDigests(ids)
+	return d, ok && err == nil, err
 }
 
 // dueSlowPoll reports whether a quiet channel is due, and if so notes the poll.
@@ -117,15 +148,16 @@ func (s *Service) dueSlowPoll(channelID string, now int64) bool {
 }
 
 // pollChannel applies a channel's views unless everyone had already viewed
-// its newest tracked post. It returns the reads recorded and the member pages
-// used. A member whose view fails does not hold up the others.
-func (s *Service) pollChannel(channelID string) (int, int, error) {
+// its newest tracked post, or no view moved since every view was applied. It
+// returns the reads recorded and the membership lists fetched. A member
+// whose view fails does not hold up the others.
+func (s *Service) pollChannel(channelID string, digest ViewDigest, haveDigest bool) (int, int, error) {
 	idx, err := s.store.ChannelIndex(channelID)
 	if err != nil || idx == nil || len(idx.Tail) == 0 {
 		return 0, 0, errors.Wrap(err, "failed to load channel index")
 	}
 	size := idx.Chunks*ChunkSize + len(idx.Tail) // changes with every newly indexed post
-	if s.isSettled(channelID, size) {
+	if s.isSettled(channelID, size) || (haveDigest && s.sameDigest(channelID, digestMark{digest, size})) {
 		return 0, 0, nil
 	}
 	pv, err := s.privacyNow(s.config())
@@ -141,43 +173,58 @@ func (s *Service) pollChannel(channelID string) (int, int, error) {
 		newest = max(newest, e.CreateAt)
 	}
 	settles := newest < s.nowMillis()-indexMarginMillis
-	total := 0
+	views, err := s.mm.ChannelViews(channelID)
+	if err != nil {
+		return 0, 1, errors.Wrap(err, "failed to list channel memberships")
+	}
+	total, pending := 0, false
 	var firstErr error
-	for page := 0; ; page++ {
-		views, err := s.mm.Views(channelID, page, viewPageSize)
-		if err != nil {
-			return total, page + 1, errors.Wrap(err, "failed to list channel memberships")
-		}
-		for _, v := range views {
-			settles = settles && v.LastViewedAt >= newest && pv.sendsAt(v.UserID, v.LastViewedAt)
-			n, err := s.applyView(channelID, v)
-			total += n
-			if err != nil && firstErr == nil {
-				firstErr = err
-			}
-		}
-		if len(views) < viewPageSize {
-			if settles && firstErr == nil {
-				s.markSettled(channelID, size)
-			}
-			return total, page + 1, firstErr
+	for _, v := range views {
+		settles = settles && v.LastViewedAt >= newest && pv.sendsAt(v.UserID, v.LastViewedAt)
+		n, done, err := s.applyView(channelID, v)
+		total += n
+		pending = pending || !done
+		if err != nil && firstErr == nil {
+			firstErr = err
 		}
 	}
+	if firstErr == nil && settles {
+		s.markSettled(channelID, size)
+	}
+	if firstErr == nil && !pending && haveDigest {
+		s.markDigest(channelID, digestMark{digest, size})
+	}
+	return total, 1, firstErr
 }
 
-// applyView applies one member's view if it moved since the last poll.
-func (s *Service) applyView(channelID string, v View) (int, error) {
+// applyView applies one member's view if it moved since the last poll. done
+// is false while the view must be looked at again.
+func (s *Service) applyView(channelID string, v View) (n int, done bool, err error) {
 	if !s.viewMoved(channelID, v) {
-		return 0, nil
+		return 0, true, nil
 	}
 	at := v.LastViewedAt
-	n, err := s.readConversation(v.UserID, channelID, at, at)
+	n, err = s.readConversation(v.UserID, channelID, at, at)
 	// A view this recent may have passed a post that is not indexed yet: it
 	// is looked at again until it is older than the margin.
 	if err == nil && at < s.nowMillis()-indexMarginMillis {
 		s.markViewSeen(channelID, v)
+		return n, true, nil
 	}
-	return n, err
+	return n, false, err
+}
+
+func (s *Service) sameDigest(channelID string, m digestMark) bool {
+	s.views.mu.Lock()
+	defer s.views.mu.Unlock()
+	old, ok := s.views.digests[channelID]
+	return ok && old == m
+}
+
+func (s *Service) markDigest(channelID string, m digestMark) {
+	s.views.mu.Lock()
+	defer s.views.mu.Unlock()
+	s.views.digests[channelID] = m
 }
 
 func (s *Service) isSettled(channelID string, size int) bool {
@@ -213,6 +260,11 @@ func (v *viewState) forgetUnwatched(watched []WatchedChannel) {
 	for ch := range v.polled {
 		if !keep[ch] {
 			delete(v.polled, ch)
+		}
+	}
+	for ch := range v.digests {
+		if !keep[ch] {
+			delete(v.digests, ch)
 		}
 	}
 }
