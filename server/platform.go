@@ -17,9 +17,9 @@ const memberPageSize = 200
 // platform adapts the Mattermost plugin API to receipts.Platform.
 type platform struct {
 	api plugin.API
-	// views reads channel memberships straight from the server's database;
+	// memberships reads channel memberships straight from the server's database;
 	// nil when the plugin runs without a database handle.
-	views func() *viewsDB
+	memberships func() *membershipDB
 	// complianceOn mirrors ComplianceSettings.Enable, which hides public
 	// channels from team members who have not joined them.
 	complianceOn atomic.Bool
@@ -27,8 +27,8 @@ type platform struct {
 
 var _ receipts.Platform = (*platform)(nil)
 
-func newPlatform(api plugin.API, views func() *viewsDB) *platform {
-	p := &platform{api: api, views: views}
+func newPlatform(api plugin.API, memberships func() *membershipDB) *platform {
+	p := &platform{api: api, memberships: memberships}
 	p.refresh()
 	return p
 }
@@ -122,11 +122,11 @@ func (p *platform) CanReadChannel(userID, channelID string) (bool, error) {
 	return false, nil
 }
 
-func (p *platform) viewsDB() *viewsDB {
-	if p.views == nil {
+func (p *platform) db() *membershipDB {
+	if p.memberships == nil {
 		return nil
 	}
-	return p.views()
+	return p.memberships()
 }
 
 // refresh re-reads the server settings that CanReadChannel depends on; the
@@ -155,7 +155,12 @@ func (p *platform) IsMember(userID, channelID string) (bool, error) {
 	return false, errors.Wrap(appErr, "failed to get channel member")
 }
 
+// Members lists the channel's members with one query, or pages through the
+// plugin API without a database handle.
 func (p *platform) Members(channelID string) ([]receipts.Member, error) {
+	if db := p.db(); db != nil {
+		return db.members(channelID)
+	}
 	var out []receipts.Member
 	for page := 0; ; page++ {
 		users, appErr := p.api.GetUsersInChannel(channelID, model.ChannelSortByUsername, page, memberPageSize)
@@ -182,7 +187,7 @@ func (p *platform) MemberCount(channelID string) (int, error) {
 // ChannelViews reads every membership's last_viewed_at of the channel with
 // one query, or pages through the plugin API when there is no database handle.
 func (p *platform) ChannelViews(channelID string) ([]receipts.View, error) {
-	if db := p.viewsDB(); db != nil {
+	if db := p.db(); db != nil {
 		return db.channelViews(channelID)
 	}
 	var out []receipts.View
@@ -203,7 +208,7 @@ func (p *platform) ChannelViews(channelID string) ([]receipts.View, error) {
 // ViewDigests sums up the channels' views with one query; not available
 // without a database handle.
 func (p *platform) ViewDigests(channelIDs []string) (map[string]receipts.ViewDigest, bool, error) {
-	db := p.viewsDB()
+	db := p.db()
 	if db == nil {
 		return nil, false, nil
 	}

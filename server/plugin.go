@@ -51,7 +51,7 @@ func (p *Plugin) OnActivate() error {
 			return err
 		}
 	}
-	p.platform = newPlatform(p.API, lazyViewsDB(p.client.Store.GetMasterDB, p.client.Log.Warn))
+	p.platform = newPlatform(p.API, lazyMembershipDB(p.client.Store.GetMasterDB, p.client.Log.Warn))
 	st := store.New(store.NewPluginKV(p.API))
 	p.store = st
 	secret, err := st.CursorSecret()

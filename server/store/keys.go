@@ -14,7 +14,8 @@ import (
 //	ci:<channel>          ChannelIndex: the channel's tracked posts, newest chunk inline
 //	cx:<channel>:<k>      []IndexEntry: the channel index's k-th full chunk (immutable)
 //	cs:<channel>          ChannelSetting: receipts turned off or on for the channel
-//	w:<channel>:<user>    Watermark: conversation-level reads applied up to a time
+//	w:<channel>:<user>    Watermark: conversation-level reads applied up to a time (also w:<root>:<user>
+//	                      for a thread, keyed by its root post)
 //	optouts               OptOuts: users who stopped sending receipts
 //	watch                 watchRecord: channels whose views are polled
 //	cursor_secret         the key that signs reader-list cursors

@@ -10,32 +10,33 @@ import (
 	"github.com/readreceipts/mattermost-plugin-readreceipts/server/receipts"
 )
 
-// viewsDB reads channel memberships' last_viewed_at from the server's own
-// database, through the handle the plugin API lends plugins (pluginapi's
-// store). This couples the plugin to one column of Mattermost's schema
-// (ChannelMembers: ChannelId, UserId, LastViewedAt; PostgreSQL, the only
-// database Mattermost 11 supports), in exchange for reading a channel's
+// membershipDB reads channel memberships (who, and when they last viewed) from
+// the server's own database, through the handle the plugin API lends plugins
+// (pluginapi's store). This couples the plugin to a few columns of
+// Mattermost's schema (ChannelMembers: ChannelId, UserId, LastViewedAt;
+// Users: Id, Username, DeleteAt; Bots: UserId; PostgreSQL, the only database
+// Mattermost 11 supports), in exchange for reading a channel's members or
 // views with one indexed query instead of one API call per 200 members, and
 // for telling with one summary query which channels had a view move at all.
 // The integration tests run it on the real server; without a handle the
 // plugin API is used instead.
-type viewsDB struct {
+type membershipDB struct {
 	db *sql.DB
 }
 
-// lazyViewsDB opens the handle on first use and remembers a failure, after
+// lazyMembershipDB opens the handle on first use and remembers a failure, after
 // which the plugin API is used.
-func lazyViewsDB(open func() (*sql.DB, error), warn func(msg string, kv ...any)) func() *viewsDB {
+func lazyMembershipDB(open func() (*sql.DB, error), warn func(msg string, kv ...any)) func() *membershipDB {
 	var once sync.Once
-	var v *viewsDB
-	return func() *viewsDB {
+	var v *membershipDB
+	return func() *membershipDB {
 		once.Do(func() {
 			db, err := open()
 			if err != nil || db == nil {
 				warn("no database handle; reading channel views through the plugin API", "err", errString(err))
 				return
 			}
-			v = &viewsDB{db: db}
+			v = &membershipDB{db: db}
 		})
 		return v
 	}
@@ -48,7 +49,7 @@ func errString(err error) string {
 	return err.Error()
 }
 
-func (v *viewsDB) channelViews(channelID string) ([]receipts.View, error) {
+func (v *membershipDB) channelViews(channelID string) ([]receipts.View, error) {
 	rows, err := v.db.Query(`SELECT UserId, LastViewedAt FROM ChannelMembers WHERE ChannelId = $1`, channelID)
 	if err != nil {
 		return nil, errors.Wrap(err, "failed to read channel views")
@@ -65,7 +66,7 @@ func (v *viewsDB) channelViews(channelID string) ([]receipts.View, error) {
 	return out, errors.Wrap(rows.Err(), "failed to read channel views")
 }
 
-func (v *viewsDB) digests(channelIDs []string) (map[string]receipts.ViewDigest, error) {
+func (v *membershipDB) digests(channelIDs []string) (map[string]receipts.ViewDigest, error) {
 	rows, err := v.db.Query(`SELECT ChannelId, COUNT(*), COALESCE(SUM(LastViewedAt), 0) FROM ChannelMembers
 		WHERE ChannelId = ANY($1) GROUP BY ChannelId`, pq.Array(channelIDs))
 	if err != nil {
@@ -82,4 +83,22 @@ func (v *viewsDB) digests(channelIDs []string) (map[string]receipts.ViewDigest, 
 		out[id] = d
 	}
 	return out, errors.Wrap(rows.Err(), "failed to sum up channel views")
+}
+
+func (v *membershipDB) members(channelID string) ([]receipts.Member, error) {
+	rows, err := v.db.Query(`SELECT u.Id, u.Username, b.UserId IS NOT NULL, u.DeleteAt = 0 FROM ChannelMembers cm
+		JOIN Users u ON u.Id = cm.UserId LEFT JOIN Bots b ON b.UserId = u.Id WHERE cm.ChannelId = $1`, channelID)
+	if err != nil {
+		return nil, errors.Wrap(err, "failed to read channel members")
+	}
+	defer rows.Close()
+	var out []receipts.Member
+	for rows.Next() {
+		var m receipts.Member
+		if err := rows.Scan(&m.UserID, &m.Username, &m.IsBot, &m.Active); err != nil {
+			return nil, errors.Wrap(err, "failed to read a channel member")
+		}
+		out = append(out, m)
+	}
+	return out, errors.Wrap(rows.Err(), "failed to read channel members")
 }
