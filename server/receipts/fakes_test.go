@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/readreceipts/mattermost-plugin-readreceipts/server/config"
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/kvtest"
 	"github.com/readreceipts/mattermost-plugin-readreceipts/server/receipts"
 	"github.com/readreceipts/mattermost-plugin-readreceipts/server/store"
 )
@@ -239,7 +240,7 @@ func (nopLogger) Error(string, ...any) {}
 type env struct {
 	t    *testing.T
 	mm   *fakePlatform
-	kv   *store.MemKV
+	kv   *kvtest.MemKV
 	pub  *fakePublisher
 	svc  *receipts.Service
 	cfg  config.Config
@@ -250,7 +251,7 @@ type env struct {
 
 func newEnv(t *testing.T, change ...func(*config.Config)) *env {
 	t.Helper()
-	e := &env{t: t, mm: newFakePlatform(), kv: store.NewMemKV(1), pub: &fakePublisher{}, cfg: config.Default(),
+	e := &env{t: t, mm: newFakePlatform(), kv: kvtest.NewMemKV(1), pub: &fakePublisher{}, cfg: config.Default(),
 		now: time.UnixMilli(1_800_000_000_000)}
 	e.cfg.EnablePrivateChannels, e.cfg.EnablePublicChannels = true, true
 	for _, c := range change {
