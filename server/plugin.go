@@ -159,5 +159,6 @@ func (p *Plugin) runRetention() {
 		return
 	}
 	p.client.Log.Info("retention finished", "posts", rep.Posts, "snapshots", rep.Snapshots,
-		"index_chunks", rep.IndexChunks, "watermarks", rep.Watermarks)
+		"index_chunks", rep.IndexChunks, "watermarks", rep.Watermarks, "orphans", rep.Orphans,
+		"undecodable", rep.Undecodable, "failed", rep.Failed)
 }

@@ -150,6 +150,8 @@ const (
 	RecordSnapshot     = "snapshot"
 	RecordChannelIndex = "channel_index"
 	RecordWatermark    = "watermark"
+	RecordReadChunk    = "read_chunk"
+	RecordIndexChunk   = "index_chunk"
 )
 
 // WatchedChannel is a channel whose views are polled, with the last time a
@@ -161,9 +163,17 @@ type WatchedChannel struct {
 
 // LifecycleStore lets retention walk over and delete old data.
 type LifecycleStore interface {
-	// Scan calls fn with the kind and id of every post, snapshot, channel
-	// index and watermark (a watermark's id is "<channel>:<user>").
+	// Scan calls fn with the kind and id of posts, read chunks, snapshots,
+	// channel indexes, index chunks and watermarks (a watermark's id is
+	// "<channel>:<user>", a chunk's "<post or channel>:<k>"). It may miss
+	// records that others create or delete meanwhile.
 	Scan(fn func(kind, id string) error) error
+	// DeleteOrphanReadChunk removes a read chunk that its post no longer
+	// reaches (the post is gone, or the chunk is past its chunks).
+	DeleteOrphanReadChunk(id string) (bool, error)
+	// DeleteOrphanIndexChunk removes an index chunk that its channel index
+	// no longer reaches (trimmed, or past its chunks).
+	DeleteOrphanIndexChunk(id string) (bool, error)
 	// DeleteWatermarkBefore removes a watermark that is older than cutoff.
 	DeleteWatermarkBefore(id string, cutoff int64) (bool, error)
 	// DeleteIndexChunk removes chunk k of a channel's index.

@@ -52,3 +52,7 @@ func AsError(err error) (*Error, bool) {
 
 // ErrNoChange, returned by an update function, stops the update without a write.
 var ErrNoChange = errors.New("no change")
+
+// ErrUndecodable is a stored record that cannot be decoded. Batch work
+// (retention) passes over such a record, counts and logs it.
+var ErrUndecodable = errors.New("undecodable record")

@@ -72,6 +72,9 @@ func (s *Service) visibleRecord(access *accessCache, postID string) (*PostRecord
 		if ok, err := access.canRead(rec.ChannelID); err != nil || !ok {
 			return nil, reasonIf(!ok, ReasonNotFound), err
 		}
+		if s.expired(rec) { // retention has yet to delete it
+			return nil, ReasonNotTracked, nil
+		}
 		return rec, "", nil
 	}
 	p, err := s.mm.Post(postID)
@@ -206,7 +209,7 @@ func (s *Service) readIndexed(pv privacy, userID, postID string, at int64) (bool
 	if err != nil {
 		return false, errors.Wrap(err, "failed to load tracked post")
 	}
-	if rec == nil || rec.AuthorID == userID {
+	if rec == nil || rec.AuthorID == userID || s.expired(rec) {
 		return false, nil // deleted or expired; or the user's own
 	}
 	reason, err := s.recordRead(postID, rec, pv, userID, at)
