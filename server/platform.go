@@ -193,6 +193,20 @@ func (p *platform) Users(ids []string) ([]receipts.User, error) {
 	return out, nil
 }
 
+func (p *platform) PostsSince(channelID string, since int64) ([]receipts.Post, error) {
+	list, appErr := p.api.GetPostsSince(channelID, since)
+	if appErr != nil {
+		return nil, errors.Wrap(appErr, "failed to get recent posts")
+	}
+	out := make([]receipts.Post, 0, len(list.Posts))
+	for _, post := range list.Posts {
+		if post.DeleteAt == 0 {
+			out = append(out, toPost(post))
+		}
+	}
+	return out, nil
+}
+
 // publisher sends websocket events through the plugin API.
 type publisher struct {
 	api plugin.API

@@ -118,6 +118,9 @@ type Platform interface {
 	Views(channelID string, page, perPage int) ([]View, error)
 	// Users returns the users that exist among ids.
 	Users(ids []string) ([]User, error)
+	// PostsSince returns the channel's posts created or changed since the
+	// time (ms), deleted ones left out.
+	PostsSince(channelID string, since int64) ([]Post, error)
 }
 
 // Publisher sends websocket events.

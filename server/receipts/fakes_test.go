@@ -99,6 +99,13 @@ func (f *fakePlatform) addPost(p receipts.Post) {
 	f.posts[p.ID] = &p
 }
 
+// remove deletes a post, as Mattermost does before the deleted hook.
+func (f *fakePlatform) remove(postID string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.posts, postID)
+}
+
 func (f *fakePlatform) Post(postID string) (*receipts.Post, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -187,6 +194,18 @@ func (f *fakePlatform) Users(ids []string) ([]receipts.User, error) {
 	for _, id := range ids {
 		if u, ok := f.users[id]; ok {
 			out = append(out, receipts.User{ID: id, Username: u.Username})
+		}
+	}
+	return out, nil
+}
+
+func (f *fakePlatform) PostsSince(channelID string, since int64) ([]receipts.Post, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []receipts.Post
+	for _, p := range f.posts {
+		if p.ChannelID == channelID && p.CreateAt >= since {
+			out = append(out, *p)
 		}
 	}
 	return out, nil

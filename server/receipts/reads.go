@@ -87,6 +87,10 @@ func (s *Service) visibleRecord(access *accessCache, postID string) (*PostRecord
 	if ok, err := access.canRead(p.ChannelID); err != nil || !ok {
 		return nil, reasonIf(!ok, ReasonNotFound), err
 	}
+	// Its posted hook may not have run yet: tracked from the moment it was saved.
+	if rec, err = s.trackLate(*p); err != nil || rec != nil {
+		return rec, "", err
+	}
 	return nil, ReasonNotTracked, nil
 }
 
@@ -157,6 +161,9 @@ func (s *Service) MarkChannelRead(userID, channelID string, until int64) (int, e
 	if _, err := s.visibleChannel(userID, channelID); err != nil {
 		return 0, err
 	}
+	if err := s.trackRecent(channelID); err != nil {
+		return 0, err
+	}
 	return s.readConversation(userID, channelID, until, now)
 }
 
@@ -209,6 +216,23 @@ func (s *Service) readIndexed(pv privacy, userID, postID string, at int64) (bool
 	if err != nil {
 		return false, errors.Wrap(err, "failed to load tracked post")
 	}
+	return s.readRecord(pv, userID, postID, rec, at)
+}
+
+// readPost records a read of a post that an action implies (a reaction),
+// tracking it first if its posted hook has not run yet.
+func (s *Service) readPost(pv privacy, userID string, p Post, at int64) (bool, error) {
+	rec, err := s.store.Post(p.ID)
+	if err == nil && rec == nil {
+		rec, err = s.trackLate(p)
+	}
+	if err != nil {
+		return false, errors.Wrap(err, "failed to load tracked post")
+	}
+	return s.readRecord(pv, userID, p.ID, rec, at)
+}
+
+func (s *Service) readRecord(pv privacy, userID, postID string, rec *PostRecord, at int64) (bool, error) {
 	if rec == nil || rec.AuthorID == userID || s.expired(rec) {
 		return false, nil // deleted or expired; or the user's own
 	}
@@ -324,18 +348,18 @@ func (s *Service) ReactionAdded(userID, postID string) {
 	}
 	now := s.nowMillis()
 	if p.UserID != userID {
-		if err := s.readReacted(userID, postID, now); err != nil {
+		if err := s.readReacted(userID, *p, now); err != nil {
 			s.log.Warn("failed to record read from reaction", "post_id", postID, "err", err.Error())
 		}
 	}
 	s.readBefore(userID, *p, now)
 }
 
-func (s *Service) readReacted(userID, postID string, at int64) error {
+func (s *Service) readReacted(userID string, p Post, at int64) error {
 	pv, err := s.privacyNow(s.config())
 	if err != nil {
 		return err
 	}
-	_, err = s.readIndexed(pv, userID, postID, at)
+	_, err = s.readPost(pv, userID, p, at)
 	return err
 }

@@ -112,6 +112,17 @@ type IndexEntry struct {
 	CreateAt int64  `json:"t"`
 	AuthorID string `json:"a,omitempty"`
 	RootID   string `json:"rt,omitempty"`
+	// IndexedAt is when the post was added to the index (0 in entries written
+	// before it existed: their CreateAt stands in).
+	IndexedAt int64 `json:"i,omitempty"`
+}
+
+// indexedAt is the entry's place in the index's order.
+func (e IndexEntry) indexedAt() int64 {
+	if e.IndexedAt == 0 {
+		return e.CreateAt
+	}
+	return e.IndexedAt
 }
 
 // known reports whether the entry carries author and root.

@@ -23,6 +23,7 @@ type Service struct {
 	postLocks   stripedLocks
 	memberLocks stripedLocks
 	views       viewState
+	catchUp     catchUp
 }
 
 // Deps are the Service's collaborators.

@@ -128,6 +128,10 @@ func (s *Service) pollChannel(channelID string) (int, int, error) {
 	if s.isSettled(channelID, size) {
 		return 0, 0, nil
 	}
+	// Views may have passed posts whose posted hook has not run (or failed).
+	if err := s.trackRecent(channelID); err != nil {
+		return 0, 0, err
+	}
 	pv, err := s.privacyNow(s.config())
 	if err != nil {
 		return 0, 0, err
