@@ -240,14 +240,18 @@ func (s *Service) readRecord(pv privacy, userID, postID string, rec *PostRecord,
 	return err == nil && reason == "", err
 }
 
-// walkIndex visits a channel's tracked posts from newest to oldest until it
-// meets one created at or before stopAt.
+// walkIndex visits a channel's tracked posts from the last indexed back to
+// the first one indexed at or before stopAt. The index is in the order posts
+// were tracked, not created: a post created before stopAt but indexed after
+// it (imported, or its hook was slow) is visited, and does not hide the ones
+// indexed before it. A post is indexed after it is created, so every post
+// created after stopAt is visited.
 func (s *Service) walkIndex(channelID string, idx *ChannelIndex, stopAt int64, visit func(IndexEntry) error) error {
 	var err error
 	entries := idx.Tail
 	for k := idx.Chunks; ; k-- {
 		for j := len(entries) - 1; j >= 0; j-- {
-			if entries[j].CreateAt <= stopAt {
+			if entries[j].indexedAt() <= stopAt {
 				return nil
 			}
 			if err := visit(entries[j]); err != nil {

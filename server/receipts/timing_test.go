@@ -95,3 +95,27 @@ func TestOnlyRecentUntrackedPostsAreTrackedOnRead(t *testing.T) {
 		assert.Equal(t, receipts.ReasonNotTracked, e.skipReason(res, p))
 	}
 }
+
+// TestConversationReadsCoverPostsIndexedOutOfOrder: a post indexed late
+// (an imported post, another plugin's, a slow hook) neither hides the newer
+// posts indexed before it nor is skipped itself.
+func TestConversationReadsCoverPostsIndexedOutOfOrder(t *testing.T) {
+	e := newEnv(t)
+	alice, bob, carol := e.mm.addUser("alice"), e.mm.addUser("bob"), e.mm.addUser("carol")
+	group := e.mm.addChannel(receipts.ChannelGroup, alice, bob, carol)
+	first := e.post(group, alice)
+	n, err := e.svc.MarkChannelRead(bob, group, -1)
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	e.advance(time.Hour)
+
+	newer := e.post(group, alice)
+	imported := e.unhooked(group, alice, func(p *receipts.Post) { p.CreateAt -= 2 * time.Hour.Milliseconds() })
+	e.svc.PostCreated(imported)
+	n, err = e.svc.MarkChannelRead(bob, group, -1)
+	require.NoError(t, err)
+	assert.Equal(t, 2, n)
+	for _, p := range []string{first, newer, imported.ID} {
+		assert.Equal(t, 1, e.receipt(alice, p).ReadCount, p)
+	}
+}
