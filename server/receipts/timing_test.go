@@ -119,3 +119,20 @@ func TestConversationReadsCoverPostsIndexedOutOfOrder(t *testing.T) {
 		assert.Equal(t, 1, e.receipt(alice, p).ReadCount, p)
 	}
 }
+
+// TestQueryAnswersPerPost: a post whose record cannot be loaded is listed as
+// failed; the others are answered.
+func TestQueryAnswersPerPost(t *testing.T) {
+	e := newEnv(t)
+	alice, bob := e.mm.addUser("alice"), e.mm.addUser("bob")
+	dm := e.mm.addChannel(receipts.ChannelDirect, alice, bob)
+	good, broken := e.post(dm, alice), e.post(dm, alice)
+	require.NoError(t, e.kv.Set("p:"+broken, []byte("{broken")))
+
+	res, err := e.svc.QueryReceipts(alice, []string{good, broken})
+	require.NoError(t, err)
+	require.Len(t, res.Receipts, 1)
+	assert.Equal(t, good, res.Receipts[0].PostID)
+	assert.Equal(t, []string{broken}, res.Failed)
+	assert.Empty(t, res.Skipped)
+}
