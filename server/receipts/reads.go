@@ -8,11 +8,6 @@ import (
 // post may be indexed a moment after a later view was applied.
 const indexMarginMillis = 10_000
 
-// errSkip carries a skip reason out of a record update.
-type errSkip struct{ reason string }
-
-func (e errSkip) Error() string { return e.reason }
-
 // RecordReads answers POST /reads for the caller.
 func (s *Service) RecordReads(userID string, postIDs []string) (ReadResult, error) {
 	res := ReadResult{Recorded: []string{}, Skipped: []Skipped{}}
@@ -102,10 +97,11 @@ func reasonIf(cond bool, reason string) string {
 	return ""
 }
 
-// recordRead adds userID to the post's readers with one compare-and-set,
-// so a read is never lost or counted twice. rec is a recent copy used to
-// answer cheaply when nothing needs writing. Every read, whatever its source,
-// comes through here, and so through the one privacy rule.
+// recordRead adds userID to the post's readers with one compare-and-set
+// (shared with the concurrent readers of the post on this server), so a read
+// is never lost or counted twice. rec is a recent copy used to answer
+// cheaply when nothing needs writing. Every read, whatever its source, comes
+// through here, and so through the one privacy rule.
 func (s *Service) recordRead(postID string, rec *PostRecord, pv privacy, userID string, at int64) (string, error) {
 	if !pv.sendsAt(userID, at) {
 		return ReasonDisabled, nil
@@ -121,31 +117,7 @@ func (s *Service) recordRead(postID string, rec *PostRecord, pv privacy, userID 
 	if rec.Readers.Has(i) {
 		return ReasonAlreadyRead, nil
 	}
-	unlock := s.postLocks.lock(postID)
-	defer unlock()
-	_, err = s.store.UpdatePost(postID, func(r *PostRecord) error {
-		if r.Readers.Has(i) {
-			return errSkip{ReasonAlreadyRead}
-		}
-		flush := func(k int, entries []ReadEntry) error { return s.store.WriteChunk(postID, k, entries) }
-		if err := r.addRead(ReadEntry{UserID: userID, At: at}, flush); err != nil {
-			return err
-		}
-		r.Readers.Set(i)
-		r.ReadCount++
-		return nil
-	})
-	var skip errSkip
-	switch {
-	case errors.As(err, &skip):
-		return skip.reason, nil
-	case errors.Is(err, ErrNotFound):
-		return ReasonNotTracked, nil // deleted meanwhile
-	case err != nil:
-		return "", errors.Wrap(err, "failed to record read")
-	}
-	s.notifier.touch(postID)
-	return "", nil
+	return s.commitRead(postID, &pendingRead{userID: userID, index: i, at: at})
 }
 
 // MarkChannelRead answers POST /channels/{id}/read: every tracked post in the

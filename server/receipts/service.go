@@ -21,6 +21,7 @@ type Service struct {
 	memberCache *memberCache
 	notifier    *notifier
 	postLocks   stripedLocks
+	commits     groupCommits
 	memberLocks stripedLocks
 	views       viewState
 	catchUp     catchUp

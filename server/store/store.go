@@ -18,8 +18,9 @@ const (
 	maxBackoff  = 50 * time.Millisecond
 )
 
-// ErrConflict is returned when compare-and-set kept losing for the whole budget.
-var ErrConflict = errors.New("too many concurrent writers")
+// ErrConflict is returned when compare-and-set kept losing for the whole
+// budget: the domain's ErrBusy, answered 503 with Retry-After.
+var ErrConflict = receipts.ErrBusy
 
 // Store implements the receipts store interfaces on a KV.
 type Store struct {
