@@ -145,6 +145,11 @@ type WatchStore interface {
 	Watch(channelID string, at, dropBefore int64) error
 	// Watched lists channels with a tracked post at or after since, by id.
 	Watched(since int64) ([]WatchedChannel, error)
+	// ViewState returns what the views poller applied in a channel (empty
+	// when nothing yet).
+	ViewState(channelID string) (*ViewState, error)
+	// UpdateViewState applies fn to it with compare-and-set.
+	UpdateViewState(channelID string, fn func(*ViewState) error) error
 }
 
 // Kinds of stored records that retention walks over.

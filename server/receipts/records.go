@@ -179,3 +179,15 @@ func (b Bitmap) Has(i int) bool {
 
 // Set sets i; it must be in range.
 func (b Bitmap) Set(i int) { b[i/8] |= 1 << (uint(i) % 8) }
+
+// ViewState is what the views poller has applied in a channel, kept in the
+// KV so that whichever server runs the next poll continues from it.
+type ViewState struct {
+	Version int `json:"v"`
+	// Settled is the channel index size at which every member had viewed the
+	// newest tracked post (0: not settled).
+	Settled int `json:"s,omitempty"`
+	// Seen is, per member, the last view applied for good (older than the
+	// indexing margin).
+	Seen map[string]int64 `json:"u,omitempty"`
+}

@@ -64,7 +64,6 @@ func New(d Deps) *Service {
 		interval = time.Second
 	}
 	s.notifier = newNotifier(interval, s.publishReceipts)
-	s.views.seen = map[string]map[string]int64{}
 	s.views.settled = map[string]int{}
 	s.views.polled = map[string]int64{}
 	return s

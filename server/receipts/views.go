@@ -25,11 +25,11 @@ const (
 	slowPollMillis = 60_000
 )
 
-// viewState remembers, on the polling server, the last view time applied
-// per channel and user, so that an unchanged membership costs nothing.
+// viewState is what the polling server remembers besides the KV: channels
+// it found settled (valid whichever server polled since, as settling depends
+// only on the index), when quiet channels were polled, and what it wrote.
 type viewState struct {
 	mu      sync.Mutex
-	seen    map[string]map[string]int64
 	settled map[string]int   // channel -> index size when everyone had viewed its newest post
 	polled  map[string]int64 // channel -> when a quiet channel was last looked at
 	watched map[string]int64 // channel -> last time its watch entry was written
@@ -118,7 +118,8 @@ func (s *Service) dueSlowPoll(channelID string, now int64) bool {
 
 // pollChannel applies a channel's views unless everyone had already viewed
 // its newest tracked post. It returns the reads recorded and the member pages
-// used. A member whose view fails does not hold up the others.
+// used. A member whose view fails does not hold up the others. What was
+// applied is kept in the KV (ViewState), so any server can run the next poll.
 func (s *Service) pollChannel(channelID string) (int, int, error) {
 	idx, err := s.store.ChannelIndex(channelID)
 	if err != nil || idx == nil || len(idx.Tail) == 0 {
@@ -128,60 +129,112 @@ func (s *Service) pollChannel(channelID string) (int, int, error) {
 	if s.isSettled(channelID, size) {
 		return 0, 0, nil
 	}
+	state, err := s.store.ViewState(channelID)
+	if err != nil {
+		return 0, 0, errors.Wrap(err, "failed to load view state")
+	}
+	if state.Settled == size {
+		s.markSettled(channelID, size)
+		return 0, 0, nil
+	}
 	// Views may have passed posts whose posted hook has not run (or failed).
 	if err := s.trackRecent(channelID); err != nil {
 		return 0, 0, err
 	}
-	pv, err := s.privacyNow(s.config())
-	if err != nil {
+	p := &channelPoll{channelID: channelID, seen: state.Seen, applied: map[string]int64{}}
+	if p.pv, err = s.privacyNow(s.config()); err != nil {
 		return 0, 0, err
 	}
 	// Settled means every view was applied past the newest post: not while
 	// that post may still be on its way into the store, nor while a member's
 	// view is skipped by the privacy rule (they may turn receipts on, or view
 	// again after having turned them on).
-	newest := idx.Newest
+	p.newest = idx.Newest
 	for _, e := range idx.Tail { // indexes written before Newest existed
-		newest = max(newest, e.CreateAt)
+		p.newest = max(p.newest, e.CreateAt)
 	}
-	settles := newest < s.nowMillis()-indexMarginMillis
-	total := 0
-	var firstErr error
+	p.settles = p.newest < s.nowMillis()-indexMarginMillis
+	pages, err := s.pollMembers(p)
+	if err != nil {
+		return p.total, pages, err
+	}
+	if p.settles && p.firstErr == nil {
+		s.markSettled(channelID, size)
+	} else {
+		size = 0
+	}
+	if err := s.saveViewState(channelID, p.applied, size); err != nil {
+		return p.total, pages, err
+	}
+	return p.total, pages, p.firstErr
+}
+
+// channelPoll is one poll of one channel.
+type channelPoll struct {
+	channelID string
+	seen      map[string]int64 // views applied before, from the KV
+	applied   map[string]int64 // every member's view applied for good after this poll
+	pv        privacy
+	newest    int64
+	settles   bool
+	total     int
+	firstErr  error
+}
+
+// pollMembers pages through the channel's memberships and applies the views
+// that moved. It returns the pages used.
+func (s *Service) pollMembers(p *channelPoll) (int, error) {
 	for page := 0; ; page++ {
-		views, err := s.mm.Views(channelID, page, viewPageSize)
+		views, err := s.mm.Views(p.channelID, page, viewPageSize)
 		if err != nil {
-			return total, page + 1, errors.Wrap(err, "failed to list channel memberships")
+			return page + 1, errors.Wrap(err, "failed to list channel memberships")
 		}
 		for _, v := range views {
-			settles = settles && v.LastViewedAt >= newest && pv.sendsAt(v.UserID, v.LastViewedAt)
-			n, err := s.applyView(channelID, v)
-			total += n
-			if err != nil && firstErr == nil {
-				firstErr = err
+			p.settles = p.settles && v.LastViewedAt >= p.newest && p.pv.sendsAt(v.UserID, v.LastViewedAt)
+			p.applied[v.UserID] = p.seen[v.UserID]
+			if v.LastViewedAt <= p.seen[v.UserID] {
+				continue
+			}
+			n, done, err := s.applyView(p.channelID, v)
+			p.total += n
+			if done {
+				p.applied[v.UserID] = v.LastViewedAt
+			}
+			if err != nil && p.firstErr == nil {
+				p.firstErr = err
 			}
 		}
 		if len(views) < viewPageSize {
-			if settles && firstErr == nil {
-				s.markSettled(channelID, size)
-			}
-			return total, page + 1, firstErr
+			return page + 1, nil
 		}
 	}
 }
 
-// applyView applies one member's view if it moved since the last poll.
-func (s *Service) applyView(channelID string, v View) (int, error) {
-	if !s.viewMoved(channelID, v) {
-		return 0, nil
-	}
+// applyView applies one member's view. done reports that it need not be
+// looked at again: a view this recent may have passed a post that is not
+// indexed yet, so it is looked at again until it is older than the margin.
+func (s *Service) applyView(channelID string, v View) (int, bool, error) {
 	at := v.LastViewedAt
 	n, err := s.readConversation(v.UserID, channelID, at, at)
-	// A view this recent may have passed a post that is not indexed yet: it
-	// is looked at again until it is older than the margin.
-	if err == nil && at < s.nowMillis()-indexMarginMillis {
-		s.markViewSeen(channelID, v)
-	}
-	return n, err
+	return n, err == nil && at < s.nowMillis()-indexMarginMillis, err
+}
+
+// saveViewState stores the views applied (members who left are dropped) and
+// whether the channel settled, unless nothing changed.
+func (s *Service) saveViewState(channelID string, applied map[string]int64, settled int) error {
+	err := s.store.UpdateViewState(channelID, func(vs *ViewState) error {
+		changed := vs.Settled != settled || len(vs.Seen) != len(applied)
+		for u, at := range applied {
+			applied[u] = max(at, vs.Seen[u]) // another server may have polled meanwhile
+			changed = changed || applied[u] != vs.Seen[u]
+		}
+		if !changed {
+			return ErrNoChange
+		}
+		vs.Version, vs.Settled, vs.Seen = FormatVersion, settled, applied
+		return nil
+	})
+	return errors.Wrap(err, "failed to save view state")
 }
 
 func (s *Service) isSettled(channelID string, size int) bool {
@@ -204,11 +257,6 @@ func (v *viewState) forgetUnwatched(watched []WatchedChannel) {
 	for _, ch := range watched {
 		keep[ch.ID] = true
 	}
-	for ch := range v.seen {
-		if !keep[ch] {
-			delete(v.seen, ch)
-		}
-	}
 	for ch := range v.settled {
 		if !keep[ch] {
 			delete(v.settled, ch)
@@ -219,21 +267,4 @@ func (v *viewState) forgetUnwatched(watched []WatchedChannel) {
 			delete(v.polled, ch)
 		}
 	}
-}
-
-func (s *Service) viewMoved(channelID string, v View) bool {
-	s.views.mu.Lock()
-	defer s.views.mu.Unlock()
-	return v.LastViewedAt > s.views.seen[channelID][v.UserID]
-}
-
-func (s *Service) markViewSeen(channelID string, v View) {
-	s.views.mu.Lock()
-	defer s.views.mu.Unlock()
-	m := s.views.seen[channelID]
-	if m == nil {
-		m = map[string]int64{}
-		s.views.seen[channelID] = m
-	}
-	m[v.UserID] = v.LastViewedAt
 }

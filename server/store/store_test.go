@@ -22,7 +22,7 @@ func TestEveryKeyFits(t *testing.T) {
 	keys := []string{
 		postKey(id), readChunkKey(id, big), snapshotKey(strings.Repeat("f", 32)), channelIndexKey(id),
 		indexChunkKey(id, big), channelSettingKey(id), watermarkKey(id, id), keyOptOuts, keyWatch, keyCursorSecret,
-		configClaimKey(strings.Repeat("f", 64)), usageKey(id, math.MaxInt64),
+		configClaimKey(strings.Repeat("f", 64)), usageKey(id, math.MaxInt64), viewStateKey(id),
 	}
 	for _, k := range keys {
 		assert.LessOrEqual(t, len(k), maxKeyLength, k)

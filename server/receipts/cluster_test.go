@@ -1,0 +1,74 @@
+package receipts_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/receipts"
+)
+
+// cluster is several Services (servers) over one KV and one Mattermost.
+type cluster struct {
+	servers []*receipts.Service
+	kvs     []*countingKV
+}
+
+func (e *env) cluster(n int) *cluster {
+	c := &cluster{}
+	for range n {
+		kv := &countingKV{KV: e.kv}
+		c.kvs = append(c.kvs, kv)
+		c.servers = append(c.servers, e.serviceOn(kv))
+	}
+	return c
+}
+
+// poll runs the views job on server i and returns the KV operations it took.
+func (c *cluster) poll(t *testing.T, i int) int64 {
+	before := c.kvs[i].ops.Load()
+	_, err := c.servers[i].PollViews()
+	require.NoError(t, err)
+	return c.kvs[i].ops.Load() - before
+}
+
+// TestViewsPollerStateIsShared: the views job may run on any server; one
+// that has not run it before does the same work as one that has, and each
+// view is applied once.
+func TestViewsPollerStateIsShared(t *testing.T) {
+	e := newEnv(t)
+	c := e.cluster(2)
+	var channels []string
+	var posts []string
+	absent := e.mm.addUser("absent") // never views: no channel settles
+	for i := range 20 {
+		members := []string{absent}
+		for j := range 50 {
+			members = append(members, e.mm.addUser(fmt.Sprintf("u%02d%02d", i, j)))
+		}
+		ch := e.mm.addChannel(receipts.ChannelPrivate, members...)
+		channels = append(channels, ch)
+		posts = append(posts, e.post(ch, members[1]))
+		for _, u := range members[2:] {
+			e.mm.view(ch, u, e.clock().UnixMilli())
+		}
+	}
+	e.advance(time.Hour)
+	c.poll(t, 0)
+	warm := c.poll(t, 0)
+	cold := c.poll(t, 1)
+	t.Logf("a poll of 20 channels of 50 members: %d KV operations on the server that ran the last one, %d on another", warm, cold)
+	assert.LessOrEqual(t, cold, warm+int64(2*len(channels)))
+	for _, p := range posts {
+		assert.Equal(t, 49, e.receipt(e.authorOf(p), p).ReadCount)
+	}
+}
+
+func (e *env) authorOf(postID string) string {
+	p, err := e.mm.Post(postID)
+	require.NoError(e.t, err)
+	return p.UserID
+}
