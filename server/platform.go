@@ -223,3 +223,15 @@ func (p publisher) ToChannel(event string, payload map[string]any, channelID str
 func (p publisher) ToAll(event string, payload map[string]any) {
 	p.api.PublishWebSocketEvent(event, payload, &model.WebsocketBroadcast{})
 }
+
+// clusterEvents reaches the plugin on the other servers of a cluster.
+type clusterEvents struct {
+	api plugin.API
+}
+
+func (c clusterEvents) Broadcast(kind, id string) {
+	_ = c.api.PublishPluginClusterEvent(
+		model.PluginClusterEvent{Id: kind, Data: []byte(id)},
+		model.PluginClusterEventSendOptions{SendType: model.PluginClusterEventSendTypeReliable},
+	)
+}

@@ -62,6 +62,7 @@ func (p *Plugin) OnActivate() error {
 		Store:     st,
 		Platform:  p.platform,
 		Publisher: publisher{api: p.API},
+		Cluster:   clusterEvents{api: p.API},
 		Logger:    &p.client.Log,
 		Config:    p.config.Get,
 		Secret:    secret,
@@ -144,6 +145,11 @@ func (p *Plugin) UserHasLeftChannel(_ *plugin.Context, m *model.ChannelMember, _
 // UserHasBeenDeactivated refreshes member lists: the user no longer counts as unread.
 func (p *Plugin) UserHasBeenDeactivated(_ *plugin.Context, _ *model.User) {
 	p.service.UserDeactivated()
+}
+
+// OnPluginClusterEvent applies a change another server of the cluster saw.
+func (p *Plugin) OnPluginClusterEvent(_ *plugin.Context, ev model.PluginClusterEvent) {
+	p.service.ClusterEvent(ev.Id, string(ev.Data))
 }
 
 func (p *Plugin) pollViews() {

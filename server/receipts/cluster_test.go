@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/readreceipts/mattermost-plugin-readreceipts/server/receipts"
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/store"
 )
 
 // cluster is several Services (servers) over one KV and one Mattermost.
@@ -71,4 +72,57 @@ func (e *env) authorOf(postID string) string {
 	p, err := e.mm.Post(postID)
 	require.NoError(e.t, err)
 	return p.UserID
+}
+
+// bus delivers cluster events to every server but the sender, as
+// Mattermost's plugin cluster events do.
+type bus struct {
+	servers []*receipts.Service
+}
+
+type busEnd struct {
+	b    *bus
+	self int
+}
+
+func (e busEnd) Broadcast(kind, id string) {
+	for i, s := range e.b.servers {
+		if i != e.self {
+			s.ClusterEvent(kind, id)
+		}
+	}
+}
+
+// TestMemberChangesReachOtherServers: a leave seen by one server updates the
+// counts another server answers at once, not only when its cache expires.
+func TestMemberChangesReachOtherServers(t *testing.T) {
+	e := newEnv(t)
+	b := &bus{}
+	for i := range 2 {
+		svc := receipts.New(receipts.Deps{
+			Store: store.New(e.kv), Platform: e.mm, Publisher: e.pub, Logger: nopLogger{},
+			Config: e.config, Secret: []byte("test-secret"), Now: e.clock, NotifyInterval: time.Hour,
+			Cluster: busEnd{b: b, self: i},
+		})
+		t.Cleanup(svc.Close)
+		b.servers = append(b.servers, svc)
+	}
+	alice, bob, carol := e.mm.addUser("alice"), e.mm.addUser("bob"), e.mm.addUser("carol")
+	group := e.mm.addChannel(receipts.ChannelPrivate, alice, bob, carol)
+	p := e.post(group, alice)
+	count := func(server int) int {
+		res, err := b.servers[server].QueryReceipts(alice, []string{p})
+		require.NoError(t, err)
+		require.Len(t, res.Receipts, 1)
+		return res.Receipts[0].UnreadCount
+	}
+	require.Equal(t, 2, count(1)) // server 1 caches the members
+
+	e.mm.leave(group, carol)
+	b.servers[0].MemberLeft(group, carol) // the hook runs on server 0
+	assert.Equal(t, 1, count(1))
+
+	e.mm.users[bob].Active = false
+	b.servers[0].UserDeactivated()
+	assert.Equal(t, 0, count(1))
 }

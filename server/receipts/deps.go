@@ -130,6 +130,13 @@ type Publisher interface {
 	ToAll(event string, payload map[string]any)
 }
 
+// Cluster tells the plugin on the other servers of a cluster what changed,
+// so that they drop what they cached of it (Mattermost's plugin cluster
+// events; an unlicensed server forms no cluster and delivers none).
+type Cluster interface {
+	Broadcast(kind, id string)
+}
+
 // Logger is a structured logger.
 type Logger interface {
 	Debug(msg string, keyValuePairs ...any)

@@ -12,6 +12,7 @@ type Service struct {
 	store  Store
 	mm     Platform
 	pub    Publisher
+	peers  Cluster
 	log    Logger
 	config func() config.Config
 	now    func() time.Time
@@ -32,8 +33,10 @@ type Deps struct {
 	Store     Store
 	Platform  Platform
 	Publisher Publisher
-	Logger    Logger
-	Config    func() config.Config
+	// Cluster reaches the other servers; nil when there are none.
+	Cluster Cluster
+	Logger  Logger
+	Config  func() config.Config
 	// Secret signs reader-list cursors; it must be the same on every server.
 	Secret []byte
 	// Now is the clock; nil means time.Now.
@@ -49,6 +52,7 @@ func New(d Deps) *Service {
 		store:       d.Store,
 		mm:          d.Platform,
 		pub:         d.Publisher,
+		peers:       d.Cluster,
 		log:         d.Logger,
 		config:      d.Config,
 		now:         d.Now,
@@ -59,6 +63,9 @@ func New(d Deps) *Service {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	if s.peers == nil {
+		s.peers = noCluster{}
+	}
 	interval := d.NotifyInterval
 	if interval <= 0 {
 		interval = time.Second
@@ -68,6 +75,10 @@ func New(d Deps) *Service {
 	s.views.polled = map[string]int64{}
 	return s
 }
+
+type noCluster struct{}
+
+func (noCluster) Broadcast(string, string) {}
 
 // Close stops pending notifications.
 func (s *Service) Close() {
