@@ -62,6 +62,9 @@ func (s *Service) watchChannel(channelID string) {
 	}
 	if err := s.store.Watch(channelID, now, now-WatchDays*dayMillis); err != nil {
 		s.log.Warn("failed to watch channel for views", "channel_id", channelID, "err", err.Error())
+		s.views.mu.Lock()
+		delete(s.views.watched, channelID) // the next tracked post tries again
+		s.views.mu.Unlock()
 	}
 }
 
