@@ -229,6 +229,8 @@ type clusterEvents struct {
 	api plugin.API
 }
 
+// Broadcast ignores a failure: the other servers' caches then expire on
+// their own (memberCacheTTL).
 func (c clusterEvents) Broadcast(kind, id string) {
 	_ = c.api.PublishPluginClusterEvent(
 		model.PluginClusterEvent{Id: kind, Data: []byte(id)},

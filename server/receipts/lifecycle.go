@@ -54,10 +54,10 @@ func (s *Service) RunRetention() (RetentionReport, error) {
 	if err != nil {
 		return rep, errors.Wrap(err, "failed to scan stored receipts")
 	}
+	if cutoff == 0 {
+		return rep, nil
+	}
 	for _, ch := range channels {
-		if cutoff == 0 {
-			break
-		}
 		n, err := s.trimIndex(ch, cutoff)
 		rep.IndexChunks += n
 		s.countFailure(&rep, RecordChannelIndex, ch, err)

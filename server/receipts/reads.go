@@ -191,19 +191,6 @@ func (s *Service) readIndexed(pv privacy, userID, postID string, at int64) (bool
 	return s.readRecord(pv, userID, postID, rec, at)
 }
 
-// readPost records a read of a post that an action implies (a reaction),
-// tracking it first if its posted hook has not run yet.
-func (s *Service) readPost(pv privacy, userID string, p Post, at int64) (bool, error) {
-	rec, err := s.store.Post(p.ID)
-	if err == nil && rec == nil {
-		rec, err = s.trackLate(p)
-	}
-	if err != nil {
-		return false, errors.Wrap(err, "failed to load tracked post")
-	}
-	return s.readRecord(pv, userID, p.ID, rec, at)
-}
-
 func (s *Service) readRecord(pv privacy, userID, postID string, rec *PostRecord, at int64) (bool, error) {
 	if rec == nil || rec.AuthorID == userID || s.expired(rec) {
 		return false, nil // deleted or expired; or the user's own
@@ -243,10 +230,12 @@ func (s *Service) walkIndex(channelID string, idx *ChannelIndex, stopAt int64, v
 // after it, reacted to it) has read what came before it: the tracked posts of
 // the thread for a reply, of the channel otherwise.
 func (s *Service) readBefore(userID string, p Post, at int64) {
-	var err error
-	if p.RootID == "" {
+	err := s.catchUpChannel(p.ChannelID)
+	switch {
+	case err != nil:
+	case p.RootID == "":
 		_, err = s.readConversation(userID, p.ChannelID, p.CreateAt, at)
-	} else {
+	default:
 		err = s.readThread(userID, p, at)
 	}
 	if err != nil {
