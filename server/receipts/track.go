@@ -62,16 +62,8 @@ func (s *Service) track(p Post) (*PostRecord, error) {
 	if err != nil || recipientCount(snap, p.UserID) == 0 {
 		return nil, err
 	}
-	rec := &PostRecord{
-		Version:     FormatVersion,
-		ChannelID:   p.ChannelID,
-		ChannelType: ch.Type,
-		AuthorID:    p.UserID,
-		RootID:      p.RootID,
-		CreateAt:    p.CreateAt,
-		Snapshot:    snapID,
-		Readers:     NewBitmap(len(snap.Users)),
-	}
+	rec := &PostRecord{Version: FormatVersion, ChannelID: p.ChannelID, ChannelType: ch.Type, AuthorID: p.UserID,
+		RootID: p.RootID, CreateAt: p.CreateAt, Snapshot: snapID, Readers: NewBitmap(len(snap.Users))}
 	// Index first: an index entry without a record is skipped by readers, while
 	// a record missing from the index would never get conversation-level reads.
 	entry := IndexEntry{PostID: p.ID, CreateAt: p.CreateAt, AuthorID: p.UserID, RootID: p.RootID, IndexedAt: s.nowMillis()}

@@ -129,34 +129,10 @@ func (s *Service) pollChannel(channelID string) (int, int, error) {
 		return 0, 0, errors.Wrap(err, "failed to load channel index")
 	}
 	size := idx.Chunks*ChunkSize + len(idx.Tail) // changes with every newly indexed post
-	if s.isSettled(channelID, size) {
-		return 0, 0, nil
-	}
-	state, err := s.store.ViewState(channelID)
-	if err != nil {
-		return 0, 0, errors.Wrap(err, "failed to load view state")
-	}
-	if state.Settled == size {
-		s.markSettled(channelID, size)
-		return 0, 0, nil
-	}
-	// Views may have passed posts whose posted hook has not run (or failed).
-	if err := s.trackRecent(channelID); err != nil {
+	p, err := s.startPoll(channelID, idx, size)
+	if err != nil || p == nil {
 		return 0, 0, err
 	}
-	p := &channelPoll{channelID: channelID, seen: state.Seen, applied: map[string]int64{}}
-	if p.pv, err = s.privacyNow(s.config()); err != nil {
-		return 0, 0, err
-	}
-	// Settled means every view was applied past the newest post: not while
-	// that post may still be on its way into the store, nor while a member's
-	// view is skipped by the privacy rule (they may turn receipts on, or view
-	// again after having turned them on).
-	p.newest = idx.Newest
-	for _, e := range idx.Tail { // indexes written before Newest existed
-		p.newest = max(p.newest, e.CreateAt)
-	}
-	p.settles = p.newest < s.nowMillis()-indexMarginMillis
 	pages, err := s.pollMembers(p)
 	if err != nil {
 		return p.total, pages, err
@@ -170,6 +146,40 @@ func (s *Service) pollChannel(channelID string) (int, int, error) {
 		return p.total, pages, err
 	}
 	return p.total, pages, p.firstErr
+}
+
+// startPoll returns the poll of a channel, or nil when it is settled at this
+// index size (known here, or from the KV when another server found it).
+func (s *Service) startPoll(channelID string, idx *ChannelIndex, size int) (*channelPoll, error) {
+	if s.isSettled(channelID, size) {
+		return nil, nil
+	}
+	state, err := s.store.ViewState(channelID)
+	if err != nil {
+		return nil, errors.Wrap(err, "failed to load view state")
+	}
+	if state.Settled == size {
+		s.markSettled(channelID, size)
+		return nil, nil
+	}
+	// Views may have passed posts whose posted hook has not run (or failed).
+	if err := s.trackRecent(channelID); err != nil {
+		return nil, err
+	}
+	p := &channelPoll{channelID: channelID, seen: state.Seen, applied: map[string]int64{}}
+	if p.pv, err = s.privacyNow(s.config()); err != nil {
+		return nil, err
+	}
+	// Settled means every view was applied past the newest post: not while
+	// that post may still be on its way into the store, nor while a member's
+	// view is skipped by the privacy rule (they may turn receipts on, or view
+	// again after having turned them on).
+	p.newest = idx.Newest
+	for _, e := range idx.Tail { // indexes written before Newest existed
+		p.newest = max(p.newest, e.CreateAt)
+	}
+	p.settles = p.newest < s.nowMillis()-indexMarginMillis
+	return p, nil
 }
 
 // channelPoll is one poll of one channel.
