@@ -6,8 +6,14 @@
 #   build/server.sh start   start PostgreSQL and Mattermost if they are not running
 #   build/server.sh stop    stop what start started, by PID
 #   build/server.sh status  print what is running
+#   build/server.sh start-second / stop-second
+#                           a second Mattermost on the same database (an unlicensed
+#                           "cluster"), for the two-server and restart tests
 #
-# Ports: MM_PORT (default 8065) and PG_PORT (default 55432).
+# Ports: MM_PORT (default 8065) and PG_PORT (default 55432); the second server
+# listens on MM_PORT2 (default MM_PORT+1) and keeps its own plugin folders,
+# logs and local-mode socket in .cache/mm-<its port>, sharing the first one's
+# database and file store.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,6 +24,8 @@ mmhome="$cache/mm"
 MM_PORT=${MM_PORT:-8065}
 PG_PORT=${PG_PORT:-55432}
 site="http://127.0.0.1:$MM_PORT"
+MM_PORT2=${MM_PORT2:-$((MM_PORT + 1))}
+mmhome2="$cache/mm-$MM_PORT2"
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 
 log() { printf '[server] %s\n' "$*" >&2; }
@@ -134,6 +142,7 @@ start_mm() {
 }
 
 stop() {
+	stop_second
 	if mm_running; then
 		local pid
 		pid=$(cat "$mmhome/mattermost.pid")
@@ -148,6 +157,54 @@ stop() {
 	fi
 }
 
+# The second server copies the first one's config (plugin states and
+# settings) at each start, and overrides what must differ.
+start_second() {
+	mm_running || { log "start the first server first (build/server.sh start)"; exit 1; }
+	local pidfile="$mmhome2/mattermost.pid" site2="http://127.0.0.1:$MM_PORT2"
+	if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+		return
+	fi
+	mkdir -p "$mmhome2/plugins" "$mmhome2/client/plugins" "$mmhome2/logs"
+	cp "$mmhome/config.json" "$mmhome2/config.json"
+	log "starting a second Mattermost on $site2"
+	(
+		mm_env
+		export MM_SERVICESETTINGS_LISTENADDRESS="127.0.0.1:$MM_PORT2"
+		export MM_SERVICESETTINGS_SITEURL="$site2"
+		export MM_SERVICESETTINGS_LOCALMODESOCKETLOCATION="$mmhome2/local.sock"
+		export MM_PLUGINSETTINGS_DIRECTORY="$mmhome2/plugins"
+		export MM_PLUGINSETTINGS_CLIENTDIRECTORY="$mmhome2/client/plugins"
+		export MM_LOGSETTINGS_FILELOCATION="$mmhome2/logs"
+		cd "$mmhome2"
+		exec "$bin/mattermost" server --config "$mmhome2/config.json" >>"$mmhome2/logs/stdout.log" 2>&1
+	) &
+	echo $! >"$pidfile"
+	for _ in $(seq 1 120); do
+		if curl -fsS -m 2 "$site2/api/v4/system/ping" >/dev/null 2>&1; then
+			log "the second Mattermost is up"
+			return
+		fi
+		kill -0 "$(cat "$pidfile")" 2>/dev/null || { log "the second Mattermost exited; see $mmhome2/logs"; tail -n 20 "$mmhome2/logs/stdout.log" >&2; exit 1; }
+		sleep 0.5
+	done
+	log "the second Mattermost did not answer within 60 s; see $mmhome2/logs"
+	exit 1
+}
+
+# stop_second sends SIGTERM (Mattermost shuts down gracefully) and waits.
+stop_second() {
+	local pidfile="$mmhome2/mattermost.pid"
+	if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+		local pid
+		pid=$(cat "$pidfile")
+		log "stopping the second Mattermost (pid $pid)"
+		kill "$pid"
+		for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+	fi
+	rm -f "$pidfile"
+}
+
 status() {
 	pg_running && echo "postgresql: running on 127.0.0.1:$PG_PORT" || echo "postgresql: stopped"
 	mm_running && ping && echo "mattermost: running at $site" || echo "mattermost: stopped"
@@ -158,5 +215,7 @@ build) build ;;
 start) build && start_pg && start_mm ;;
 stop) stop ;;
 status) status ;;
-*) echo "usage: $0 build|start|stop|status" >&2; exit 2 ;;
+start-second) start_second ;;
+stop-second) stop_second ;;
+*) echo "usage: $0 build|start|stop|status|start-second|stop-second" >&2; exit 2 ;;
 esac

@@ -228,6 +228,20 @@ func (p *platform) Users(ids []string) ([]receipts.User, error) {
 	return out, nil
 }
 
+func (p *platform) PostsSince(channelID string, since int64) ([]receipts.Post, error) {
+	list, appErr := p.api.GetPostsSince(channelID, since)
+	if appErr != nil {
+		return nil, errors.Wrap(appErr, "failed to get recent posts")
+	}
+	out := make([]receipts.Post, 0, len(list.Posts))
+	for _, post := range list.Posts {
+		if post.DeleteAt == 0 {
+			out = append(out, toPost(post))
+		}
+	}
+	return out, nil
+}
+
 // publisher sends websocket events through the plugin API.
 type publisher struct {
 	api plugin.API
@@ -243,4 +257,18 @@ func (p publisher) ToChannel(event string, payload map[string]any, channelID str
 
 func (p publisher) ToAll(event string, payload map[string]any) {
 	p.api.PublishWebSocketEvent(event, payload, &model.WebsocketBroadcast{})
+}
+
+// clusterEvents reaches the plugin on the other servers of a cluster.
+type clusterEvents struct {
+	api plugin.API
+}
+
+// Broadcast ignores a failure: the other servers' caches then expire on
+// their own (memberCacheTTL).
+func (c clusterEvents) Broadcast(kind, id string) {
+	_ = c.api.PublishPluginClusterEvent(
+		model.PluginClusterEvent{Id: kind, Data: []byte(id)},
+		model.PluginClusterEventSendOptions{SendType: model.PluginClusterEventSendTypeReliable},
+	)
 }

@@ -62,6 +62,7 @@ func (p *Plugin) OnActivate() error {
 		Store:     st,
 		Platform:  p.platform,
 		Publisher: publisher{api: p.API},
+		Cluster:   clusterEvents{api: p.API},
 		Logger:    &p.client.Log,
 		Config:    p.config.Get,
 		Secret:    secret,
@@ -146,6 +147,11 @@ func (p *Plugin) UserHasBeenDeactivated(_ *plugin.Context, _ *model.User) {
 	p.service.UserDeactivated()
 }
 
+// OnPluginClusterEvent applies a change another server of the cluster saw.
+func (p *Plugin) OnPluginClusterEvent(_ *plugin.Context, ev model.PluginClusterEvent) {
+	p.service.ClusterEvent(ev.Id, string(ev.Data))
+}
+
 func (p *Plugin) pollViews() {
 	if _, err := p.service.PollViews(); err != nil {
 		p.client.Log.Warn("failed to poll channel views", "err", err.Error())
@@ -159,5 +165,6 @@ func (p *Plugin) runRetention() {
 		return
 	}
 	p.client.Log.Info("retention finished", "posts", rep.Posts, "snapshots", rep.Snapshots,
-		"index_chunks", rep.IndexChunks, "watermarks", rep.Watermarks)
+		"index_chunks", rep.IndexChunks, "watermarks", rep.Watermarks, "orphans", rep.Orphans,
+		"undecodable", rep.Undecodable, "failed", rep.Failed)
 }

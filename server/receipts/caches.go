@@ -168,14 +168,37 @@ func (s *Service) present(channelID string) (map[string]Member, error) {
 	return e.present, err
 }
 
-// MembershipChanged drops cached members of a channel (join, leave).
-func (s *Service) MembershipChanged(channelID string) { s.memberCache.forget(channelID) }
+// Cluster event kinds.
+const (
+	// ClusterMembers: a channel's members changed (id: the channel, or
+	// empty for every channel, as after a deactivation).
+	ClusterMembers = "members"
+)
+
+// MembershipChanged drops cached members of a channel (join, leave), here
+// and on the other servers.
+func (s *Service) MembershipChanged(channelID string) {
+	s.memberCache.forget(channelID)
+	s.peers.Broadcast(ClusterMembers, channelID)
+}
+
+// ClusterEvent applies a change that another server saw.
+func (s *Service) ClusterEvent(kind, id string) {
+	if kind != ClusterMembers {
+		return
+	}
+	if id == "" {
+		s.memberCache.forgetAll()
+		return
+	}
+	s.memberCache.forget(id)
+}
 
 // MemberLeft drops the channel's cached members and tells the authors of the
 // channel's newest tracked posts that the leaver no longer counts as unread,
 // for each such post the leaver had not read.
 func (s *Service) MemberLeft(channelID, userID string) {
-	s.memberCache.forget(channelID)
+	s.MembershipChanged(channelID)
 	idx, err := s.store.ChannelIndex(channelID)
 	if err != nil || idx == nil {
 		return
@@ -195,5 +218,9 @@ func (s *Service) MemberLeft(channelID, userID string) {
 	}
 }
 
-// UserDeactivated drops every cached member list, since the user may be in many.
-func (s *Service) UserDeactivated() { s.memberCache.forgetAll() }
+// UserDeactivated drops every cached member list, since the user may be in
+// many, here and on the other servers.
+func (s *Service) UserDeactivated() {
+	s.memberCache.forgetAll()
+	s.peers.Broadcast(ClusterMembers, "")
+}

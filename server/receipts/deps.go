@@ -129,6 +129,9 @@ type Platform interface {
 	ViewDigests(channelIDs []string) (digests map[string]ViewDigest, ok bool, err error)
 	// Users returns the users that exist among ids.
 	Users(ids []string) ([]User, error)
+	// PostsSince returns the channel's posts created or changed since the
+	// time (ms), deleted ones left out.
+	PostsSince(channelID string, since int64) ([]Post, error)
 }
 
 // Publisher sends websocket events.
@@ -136,6 +139,13 @@ type Publisher interface {
 	ToUser(event string, payload map[string]any, userID string)
 	ToChannel(event string, payload map[string]any, channelID string)
 	ToAll(event string, payload map[string]any)
+}
+
+// Cluster tells the plugin on the other servers of a cluster what changed,
+// so that they drop what they cached of it (Mattermost's plugin cluster
+// events; an unlicensed server forms no cluster and delivers none).
+type Cluster interface {
+	Broadcast(kind, id string)
 }
 
 // Logger is a structured logger.
@@ -153,6 +163,11 @@ type WatchStore interface {
 	Watch(channelID string, at, dropBefore int64) error
 	// Watched lists channels with a tracked post at or after since, by id.
 	Watched(since int64) ([]WatchedChannel, error)
+	// ViewState returns what the views poller applied in a channel (empty
+	// when nothing yet).
+	ViewState(channelID string) (*ViewState, error)
+	// UpdateViewState applies fn to it with compare-and-set.
+	UpdateViewState(channelID string, fn func(*ViewState) error) error
 }
 
 // Kinds of stored records that retention walks over.
@@ -161,6 +176,8 @@ const (
 	RecordSnapshot     = "snapshot"
 	RecordChannelIndex = "channel_index"
 	RecordWatermark    = "watermark"
+	RecordReadChunk    = "read_chunk"
+	RecordIndexChunk   = "index_chunk"
 )
 
 // WatchedChannel is a channel whose views are polled, with the last time a
@@ -172,9 +189,17 @@ type WatchedChannel struct {
 
 // LifecycleStore lets retention walk over and delete old data.
 type LifecycleStore interface {
-	// Scan calls fn with the kind and id of every post, snapshot, channel
-	// index and watermark (a watermark's id is "<channel>:<user>").
+	// Scan calls fn with the kind and id of posts, read chunks, snapshots,
+	// channel indexes, index chunks and watermarks (a watermark's id is
+	// "<channel>:<user>", a chunk's "<post or channel>:<k>"). It may miss
+	// records that others create or delete meanwhile.
 	Scan(fn func(kind, id string) error) error
+	// DeleteOrphanReadChunk removes a read chunk that its post no longer
+	// reaches (the post is gone, or the chunk is past its chunks).
+	DeleteOrphanReadChunk(id string) (bool, error)
+	// DeleteOrphanIndexChunk removes an index chunk that its channel index
+	// no longer reaches (trimmed, or past its chunks).
+	DeleteOrphanIndexChunk(id string) (bool, error)
 	// DeleteWatermarkBefore removes a watermark that is older than cutoff.
 	DeleteWatermarkBefore(id string, cutoff int64) (bool, error)
 	// DeleteIndexChunk removes chunk k of a channel's index.

@@ -34,6 +34,9 @@ var (
 	ErrPolicyLocked  = &Error{KindForbidden, "policy_always_on", "your administrator requires read receipts for everyone"}
 	ErrTooManyPosts  = &Error{KindInvalid, "too_many_posts", "at most 200 post ids per request"}
 	ErrInvalidCursor = &Error{KindInvalid, "invalid_cursor", "the cursor is not valid for this post and filter"}
+	// ErrBusy: a record had too many concurrent writers for the retry budget;
+	// nothing was written, and trying again is safe.
+	ErrBusy = &Error{KindBusy, "busy", "too many concurrent writers; try again in a second"}
 )
 
 // Invalid returns a bad-input error with a stable id and a message for the caller.
@@ -52,3 +55,7 @@ func AsError(err error) (*Error, bool) {
 
 // ErrNoChange, returned by an update function, stops the update without a write.
 var ErrNoChange = errors.New("no change")
+
+// ErrUndecodable is a stored record that cannot be decoded. Batch work
+// (retention) passes over such a record, counts and logs it.
+var ErrUndecodable = errors.New("undecodable record")

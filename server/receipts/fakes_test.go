@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/readreceipts/mattermost-plugin-readreceipts/server/config"
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/kvtest"
 	"github.com/readreceipts/mattermost-plugin-readreceipts/server/receipts"
 	"github.com/readreceipts/mattermost-plugin-readreceipts/server/store"
 )
@@ -97,6 +98,13 @@ func (f *fakePlatform) addPost(p receipts.Post) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.posts[p.ID] = &p
+}
+
+// remove deletes a post, as Mattermost does before the deleted hook.
+func (f *fakePlatform) remove(postID string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.posts, postID)
 }
 
 func (f *fakePlatform) Post(postID string) (*receipts.Post, error) {
@@ -209,6 +217,18 @@ func (f *fakePlatform) Users(ids []string) ([]receipts.User, error) {
 	return out, nil
 }
 
+func (f *fakePlatform) PostsSince(channelID string, since int64) ([]receipts.Post, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []receipts.Post
+	for _, p := range f.posts {
+		if p.ChannelID == channelID && p.CreateAt >= since {
+			out = append(out, *p)
+		}
+	}
+	return out, nil
+}
+
 // event is one published websocket event.
 type event struct {
 	name    string
@@ -257,7 +277,7 @@ func (nopLogger) Error(string, ...any) {}
 type env struct {
 	t    *testing.T
 	mm   *fakePlatform
-	kv   *store.MemKV
+	kv   *kvtest.MemKV
 	pub  *fakePublisher
 	svc  *receipts.Service
 	cfg  config.Config
@@ -268,7 +288,7 @@ type env struct {
 
 func newEnv(t *testing.T, change ...func(*config.Config)) *env {
 	t.Helper()
-	e := &env{t: t, mm: newFakePlatform(), kv: store.NewMemKV(1), pub: &fakePublisher{}, cfg: config.Default(),
+	e := &env{t: t, mm: newFakePlatform(), kv: kvtest.NewMemKV(1), pub: &fakePublisher{}, cfg: config.Default(),
 		now: time.UnixMilli(1_800_000_000_000)}
 	e.cfg.EnablePrivateChannels, e.cfg.EnablePublicChannels = true, true
 	for _, c := range change {

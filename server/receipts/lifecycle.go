@@ -17,88 +17,112 @@ type RetentionReport struct {
 	Snapshots   int
 	IndexChunks int
 	Watermarks  int
+	// Orphans counts chunks that nothing pointed to any more (left by a
+	// delete that was cut off).
+	Orphans int
+	// Undecodable counts records that could not be read and were passed over.
+	Undecodable int
+	// Failed counts records whose clean-up failed this time (tried again next run).
+	Failed int
 }
 
 // RunRetention deletes receipts of posts created more than RetentionDays ago,
-// the channel index chunks that only listed them, snapshots no post uses and
-// read watermarks older than the cutoff.
-// It does nothing when RetentionDays is 0. Run it on one server at a time.
+// the channel index chunks that only listed them, snapshots unused for
+// longer than that and read watermarks older than the cutoff. With
+// RetentionDays 0 it only removes chunks that nothing points to.
+//
+// Every deletion is decided from the record itself (its time, its last use,
+// what its owner points to), never from not having seen a reference during
+// the scan: listing a changing keyspace by offset can miss keys. A record
+// that fails is logged and counted, and the run goes on.
 func (s *Service) RunRetention() (RetentionReport, error) {
 	var rep RetentionReport
 	days := s.config().RetentionDays
-	if days == 0 {
-		return rep, nil
+	cutoff := int64(0)
+	if days > 0 {
+		cutoff = s.nowMillis() - int64(days)*dayMillis
 	}
-	now := s.nowMillis()
-	cutoff := now - int64(days)*dayMillis
-	keep := map[string]bool{}
-	var snapshots, channels []string
+	var channels []string
 	err := s.store.Scan(func(kind, id string) error {
-		switch kind {
-		case RecordPost:
-			deleted, err := s.expirePost(id, cutoff, keep)
-			if deleted {
-				rep.Posts++
-			}
-			return err
-		case RecordSnapshot:
-			snapshots = append(snapshots, id)
-		case RecordChannelIndex:
+		if kind == RecordChannelIndex {
 			channels = append(channels, id)
-		case RecordWatermark:
-			// Everything before the cutoff is gone: an older watermark says nothing.
-			deleted, err := s.store.DeleteWatermarkBefore(id, cutoff)
-			if deleted {
-				rep.Watermarks++
-			}
-			return err
+			return nil
 		}
+		s.retainOne(&rep, kind, id, cutoff)
 		return nil
 	})
 	if err != nil {
 		return rep, errors.Wrap(err, "failed to scan stored receipts")
 	}
+	if cutoff == 0 {
+		return rep, nil
+	}
 	for _, ch := range channels {
 		n, err := s.trimIndex(ch, cutoff)
 		rep.IndexChunks += n
-		if err != nil {
-			return rep, err
-		}
+		s.countFailure(&rep, RecordChannelIndex, ch, err)
 	}
-	rep.Snapshots, err = s.deleteUnusedSnapshots(snapshots, keep, now)
-	return rep, err
+	return rep, nil
 }
 
-// deleteUnusedSnapshots removes the snapshots no kept post uses. Reused
-// snapshots are refreshed daily, so two days of disuse is safe even against
-// a post being tracked during the scan.
-func (s *Service) deleteUnusedSnapshots(ids []string, keep map[string]bool, now int64) (int, error) {
-	n := 0
-	for _, id := range ids {
-		if keep[id] {
-			continue
-		}
-		deleted, err := s.store.DeleteSnapshotIfUnused(id, now-2*snapshotRefreshMillis)
-		if err != nil {
-			return n, errors.Wrap(err, "failed to delete unused snapshot")
-		}
-		if deleted {
-			n++
-		}
+// retainOne applies retention to one scanned record.
+func (s *Service) retainOne(rep *RetentionReport, kind, id string, cutoff int64) {
+	var deleted bool
+	var err error
+	counter := &rep.Orphans
+	switch {
+	case kind == RecordReadChunk:
+		deleted, err = s.store.DeleteOrphanReadChunk(id)
+	case kind == RecordIndexChunk:
+		deleted, err = s.store.DeleteOrphanIndexChunk(id)
+	case cutoff == 0:
+		return
+	case kind == RecordPost:
+		deleted, err = s.expirePost(id, cutoff)
+		counter = &rep.Posts
+	case kind == RecordSnapshot:
+		// A post's snapshot was used when the post was tracked, and a use
+		// refreshes LastUsed at least daily: a kept post (created after the
+		// cutoff) has a snapshot used after cutoff less a day.
+		deleted, err = s.store.DeleteSnapshotIfUnused(id, cutoff-2*snapshotRefreshMillis)
+		counter = &rep.Snapshots
+	case kind == RecordWatermark:
+		// Everything before the cutoff is gone: an older watermark says nothing.
+		deleted, err = s.store.DeleteWatermarkBefore(id, cutoff)
+		counter = &rep.Watermarks
 	}
-	return n, nil
+	if deleted {
+		*counter++
+	}
+	s.countFailure(rep, kind, id, err)
 }
 
-func (s *Service) expirePost(postID string, cutoff int64, keep map[string]bool) (bool, error) {
+func (s *Service) countFailure(rep *RetentionReport, kind, id string, err error) {
+	switch {
+	case err == nil:
+		return
+	case errors.Is(err, ErrUndecodable):
+		rep.Undecodable++
+	default:
+		rep.Failed++
+	}
+	s.log.Warn("retention passed over a record", "kind", kind, "id", id, "err", err.Error())
+}
+
+// expirePost deletes a post's receipts if it was created before the cutoff.
+func (s *Service) expirePost(postID string, cutoff int64) (bool, error) {
 	rec, err := s.store.Post(postID)
-	if err != nil || rec == nil {
+	if err != nil || rec == nil || rec.CreateAt >= cutoff {
 		return false, err
 	}
-	if rec.CreateAt >= cutoff {
-		keep[rec.Snapshot] = true
-		return false, nil
-	}
 	return true, s.store.DeletePost(postID)
+}
+
+// expired reports whether retention deletes the post's receipts: until it
+// does, they are answered as gone already.
+func (s *Service) expired(rec *PostRecord) bool {
+	days := s.config().RetentionDays
+	return days > 0 && rec.CreateAt < s.nowMillis()-int64(days)*dayMillis
 }
 
 // trimIndex drops leading index chunks whose posts are all older than cutoff.

@@ -8,7 +8,7 @@ import (
 
 // QueryReceipts answers POST /receipts/query.
 func (s *Service) QueryReceipts(userID string, postIDs []string) (QueryResult, error) {
-	res := QueryResult{Receipts: []Receipt{}, Skipped: []Skipped{}}
+	res := QueryResult{Receipts: []Receipt{}, Skipped: []Skipped{}, Failed: []string{}}
 	cfg := s.config()
 	pv, err := s.privacyNow(cfg)
 	if err != nil {
@@ -25,7 +25,9 @@ func (s *Service) QueryReceipts(userID string, postIDs []string) (QueryResult, e
 	for i, id := range ids {
 		switch {
 		case errs[i] != nil:
-			return res, errs[i]
+			// One post that fails to load does not fail the others.
+			s.log.Warn("failed to load receipt", "post_id", id, "user_id", userID, "err", errs[i].Error())
+			res.Failed = append(res.Failed, id)
 		case reasons[i] != "":
 			res.Skipped = append(res.Skipped, Skipped{PostID: id, Reason: reasons[i]})
 		default:

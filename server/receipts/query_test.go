@@ -270,6 +270,7 @@ func TestRetentionAndDeletion(t *testing.T) {
 	deleted := e.post(dm, alice)
 	e.read(bob, old, recent, deleted)
 
+	e.mm.remove(deleted)
 	e.svc.PostDeleted(deleted)
 	rep, err := e.svc.RunRetention()
 	require.NoError(t, err)
@@ -280,7 +281,7 @@ func TestRetentionAndDeletion(t *testing.T) {
 	assert.Equal(t, recent, res.Receipts[0].PostID)
 	assert.ElementsMatch(t, []receipts.Skipped{
 		{PostID: old, Reason: receipts.ReasonNotTracked},
-		{PostID: deleted, Reason: receipts.ReasonNotTracked},
+		{PostID: deleted, Reason: receipts.ReasonNotFound},
 	}, res.Skipped)
 
 	e.setConfig(func(c *config.Config) { c.RetentionDays = 0 })

@@ -8,11 +8,6 @@ import (
 // post may be indexed a moment after a later view was applied.
 const indexMarginMillis = 10_000
 
-// errSkip carries a skip reason out of a record update.
-type errSkip struct{ reason string }
-
-func (e errSkip) Error() string { return e.reason }
-
 // RecordReads answers POST /reads for the caller.
 func (s *Service) RecordReads(userID string, postIDs []string) (ReadResult, error) {
 	res := ReadResult{Recorded: []string{}, Skipped: []Skipped{}}
@@ -72,6 +67,9 @@ func (s *Service) visibleRecord(access *accessCache, postID string) (*PostRecord
 		if ok, err := access.canRead(rec.ChannelID); err != nil || !ok {
 			return nil, reasonIf(!ok, ReasonNotFound), err
 		}
+		if s.expired(rec) { // retention has yet to delete it
+			return nil, ReasonNotTracked, nil
+		}
 		return rec, "", nil
 	}
 	p, err := s.mm.Post(postID)
@@ -84,6 +82,10 @@ func (s *Service) visibleRecord(access *accessCache, postID string) (*PostRecord
 	if ok, err := access.canRead(p.ChannelID); err != nil || !ok {
 		return nil, reasonIf(!ok, ReasonNotFound), err
 	}
+	// Its posted hook may not have run yet: tracked from the moment it was saved.
+	if rec, err = s.trackLate(*p); err != nil || rec != nil {
+		return rec, "", err
+	}
 	return nil, ReasonNotTracked, nil
 }
 
@@ -95,10 +97,11 @@ func reasonIf(cond bool, reason string) string {
 	return ""
 }
 
-// recordRead adds userID to the post's readers with one compare-and-set,
-// so a read is never lost or counted twice. rec is a recent copy used to
-// answer cheaply when nothing needs writing. Every read, whatever its source,
-// comes through here, and so through the one privacy rule.
+// recordRead adds userID to the post's readers with one compare-and-set
+// (shared with the concurrent readers of the post on this server), so a read
+// is never lost or counted twice. rec is a recent copy used to answer
+// cheaply when nothing needs writing. Every read, whatever its source, comes
+// through here, and so through the one privacy rule.
 func (s *Service) recordRead(postID string, rec *PostRecord, pv privacy, userID string, at int64) (string, error) {
 	if !pv.sendsAt(userID, at) {
 		return ReasonDisabled, nil
@@ -114,31 +117,7 @@ func (s *Service) recordRead(postID string, rec *PostRecord, pv privacy, userID 
 	if rec.Readers.Has(i) {
 		return ReasonAlreadyRead, nil
 	}
-	unlock := s.postLocks.lock(postID)
-	defer unlock()
-	_, err = s.store.UpdatePost(postID, func(r *PostRecord) error {
-		if r.Readers.Has(i) {
-			return errSkip{ReasonAlreadyRead}
-		}
-		flush := func(k int, entries []ReadEntry) error { return s.store.WriteChunk(postID, k, entries) }
-		if err := r.addRead(ReadEntry{UserID: userID, At: at}, flush); err != nil {
-			return err
-		}
-		r.Readers.Set(i)
-		r.ReadCount++
-		return nil
-	})
-	var skip errSkip
-	switch {
-	case errors.As(err, &skip):
-		return skip.reason, nil
-	case errors.Is(err, ErrNotFound):
-		return ReasonNotTracked, nil // deleted meanwhile
-	case err != nil:
-		return "", errors.Wrap(err, "failed to record read")
-	}
-	s.notifier.touch(postID)
-	return "", nil
+	return s.commitRead(postID, &pendingRead{userID: userID, index: i, at: at})
 }
 
 // MarkChannelRead answers POST /channels/{id}/read: every tracked post in the
@@ -152,6 +131,9 @@ func (s *Service) MarkChannelRead(userID, channelID string, until int64) (int, e
 		until = now
 	}
 	if _, err := s.visibleChannel(userID, channelID); err != nil {
+		return 0, err
+	}
+	if err := s.trackRecent(channelID); err != nil {
 		return 0, err
 	}
 	return s.readConversation(userID, channelID, until, now)
@@ -206,21 +188,29 @@ func (s *Service) readIndexed(pv privacy, userID, postID string, at int64) (bool
 	if err != nil {
 		return false, errors.Wrap(err, "failed to load tracked post")
 	}
-	if rec == nil || rec.AuthorID == userID {
+	return s.readRecord(pv, userID, postID, rec, at)
+}
+
+func (s *Service) readRecord(pv privacy, userID, postID string, rec *PostRecord, at int64) (bool, error) {
+	if rec == nil || rec.AuthorID == userID || s.expired(rec) {
 		return false, nil // deleted or expired; or the user's own
 	}
 	reason, err := s.recordRead(postID, rec, pv, userID, at)
 	return err == nil && reason == "", err
 }
 
-// walkIndex visits a channel's tracked posts from newest to oldest until it
-// meets one created at or before stopAt.
+// walkIndex visits a channel's tracked posts from the last indexed back to
+// the first one indexed at or before stopAt. The index is in the order posts
+// were tracked, not created: a post created before stopAt but indexed after
+// it (imported, or its hook was slow) is visited, and does not hide the ones
+// indexed before it. A post is indexed after it is created, so every post
+// created after stopAt is visited.
 func (s *Service) walkIndex(channelID string, idx *ChannelIndex, stopAt int64, visit func(IndexEntry) error) error {
 	var err error
 	entries := idx.Tail
 	for k := idx.Chunks; ; k-- {
 		for j := len(entries) - 1; j >= 0; j-- {
-			if entries[j].CreateAt <= stopAt {
+			if entries[j].indexedAt() <= stopAt {
 				return nil
 			}
 			if err := visit(entries[j]); err != nil {
@@ -240,10 +230,12 @@ func (s *Service) walkIndex(channelID string, idx *ChannelIndex, stopAt int64, v
 // after it, reacted to it) has read what came before it: the tracked posts of
 // the thread for a reply, of the channel otherwise.
 func (s *Service) readBefore(userID string, p Post, at int64) {
-	var err error
-	if p.RootID == "" {
+	err := s.catchUpChannel(p.ChannelID)
+	switch {
+	case err != nil:
+	case p.RootID == "":
 		_, err = s.readConversation(userID, p.ChannelID, p.CreateAt, at)
-	} else {
+	default:
 		err = s.readThread(userID, p, at)
 	}
 	if err != nil {
@@ -321,18 +313,18 @@ func (s *Service) ReactionAdded(userID, postID string) {
 	}
 	now := s.nowMillis()
 	if p.UserID != userID {
-		if err := s.readReacted(userID, postID, now); err != nil {
+		if err := s.readReacted(userID, *p, now); err != nil {
 			s.log.Warn("failed to record read from reaction", "post_id", postID, "err", err.Error())
 		}
 	}
 	s.readBefore(userID, *p, now)
 }
 
-func (s *Service) readReacted(userID, postID string, at int64) error {
+func (s *Service) readReacted(userID string, p Post, at int64) error {
 	pv, err := s.privacyNow(s.config())
 	if err != nil {
 		return err
 	}
-	_, err = s.readIndexed(pv, userID, postID, at)
+	_, err = s.readPost(pv, userID, p, at)
 	return err
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/readreceipts/mattermost-plugin-readreceipts/server/config"
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/kvtest"
 	"github.com/readreceipts/mattermost-plugin-readreceipts/server/receipts"
 	"github.com/readreceipts/mattermost-plugin-readreceipts/server/store"
 )
@@ -177,7 +178,7 @@ func TestConcurrentReadsSurviveFaults(t *testing.T) {
 			}
 			ch := e.mm.addChannel(receipts.ChannelPrivate, append([]string{author}, readers...)...)
 			p := e.post(ch, author)
-			faulty := store.NewMemKV(seed)
+			faulty := kvtest.NewMemKV(seed)
 			copyKV(t, e.kv, faulty)
 			servers := []*receipts.Service{e.withKV(faulty), e.withKV(faulty), e.withKV(faulty)}
 			svc := servers[0]
@@ -211,7 +212,7 @@ func TestConcurrentReadsSurviveFaults(t *testing.T) {
 	}
 }
 
-func copyKV(t *testing.T, from, to *store.MemKV) {
+func copyKV(t *testing.T, from, to *kvtest.MemKV) {
 	keys, err := from.ListKeys(0, 1<<20)
 	require.NoError(t, err)
 	for _, k := range keys {
@@ -220,7 +221,7 @@ func copyKV(t *testing.T, from, to *store.MemKV) {
 }
 
 // withKV returns a second Service over the same fakes but another KV.
-func (e *env) withKV(kv *store.MemKV) *receipts.Service {
+func (e *env) withKV(kv *kvtest.MemKV) *receipts.Service {
 	svc := receipts.New(receipts.Deps{
 		Store: store.New(kv), Platform: e.mm, Publisher: e.pub, Logger: nopLogger{},
 		Config: e.config, Secret: []byte("test-secret"), Now: e.clock,

@@ -112,6 +112,17 @@ type IndexEntry struct {
 	CreateAt int64  `json:"t"`
 	AuthorID string `json:"a,omitempty"`
 	RootID   string `json:"rt,omitempty"`
+	// IndexedAt is when the post was added to the index (0 in entries written
+	// before it existed: their CreateAt stands in).
+	IndexedAt int64 `json:"i,omitempty"`
+}
+
+// indexedAt is the entry's place in the index's order.
+func (e IndexEntry) indexedAt() int64 {
+	if e.IndexedAt == 0 {
+		return e.CreateAt
+	}
+	return e.IndexedAt
 }
 
 // known reports whether the entry carries author and root.
@@ -168,3 +179,15 @@ func (b Bitmap) Has(i int) bool {
 
 // Set sets i; it must be in range.
 func (b Bitmap) Set(i int) { b[i/8] |= 1 << (uint(i) % 8) }
+
+// ViewState is what the views poller has applied in a channel, kept in the
+// KV so that whichever server runs the next poll continues from it.
+type ViewState struct {
+	Version int `json:"v"`
+	// Settled is the channel index size at which every member had viewed the
+	// newest tracked post (0: not settled).
+	Settled int `json:"s,omitempty"`
+	// Seen is, per member, the last view applied for good (older than the
+	// indexing margin).
+	Seen map[string]int64 `json:"u,omitempty"`
+}

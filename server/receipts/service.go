@@ -12,6 +12,7 @@ type Service struct {
 	store  Store
 	mm     Platform
 	pub    Publisher
+	peers  Cluster
 	log    Logger
 	config func() config.Config
 	now    func() time.Time
@@ -21,8 +22,10 @@ type Service struct {
 	memberCache *memberCache
 	notifier    *notifier
 	postLocks   stripedLocks
+	commits     groupCommits
 	memberLocks stripedLocks
 	views       viewState
+	catchUp     catchUp
 }
 
 // Deps are the Service's collaborators.
@@ -30,8 +33,10 @@ type Deps struct {
 	Store     Store
 	Platform  Platform
 	Publisher Publisher
-	Logger    Logger
-	Config    func() config.Config
+	// Cluster reaches the other servers; nil when there are none.
+	Cluster Cluster
+	Logger  Logger
+	Config  func() config.Config
 	// Secret signs reader-list cursors; it must be the same on every server.
 	Secret []byte
 	// Now is the clock; nil means time.Now.
@@ -47,6 +52,7 @@ func New(d Deps) *Service {
 		store:       d.Store,
 		mm:          d.Platform,
 		pub:         d.Publisher,
+		peers:       d.Cluster,
 		log:         d.Logger,
 		config:      d.Config,
 		now:         d.Now,
@@ -57,17 +63,23 @@ func New(d Deps) *Service {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	if s.peers == nil {
+		s.peers = noCluster{}
+	}
 	interval := d.NotifyInterval
 	if interval <= 0 {
 		interval = time.Second
 	}
 	s.notifier = newNotifier(interval, s.publishReceipts)
-	s.views.seen = map[string]map[string]int64{}
 	s.views.settled = map[string]int{}
 	s.views.polled = map[string]int64{}
 	s.views.digests = map[string]digestMark{}
 	return s
 }
+
+type noCluster struct{}
+
+func (noCluster) Broadcast(string, string) {}
 
 // Close stops pending notifications.
 func (s *Service) Close() {

@@ -22,7 +22,7 @@ func (s *Service) PostCreated(p Post) {
 	if isSystemPost(p) {
 		return
 	}
-	if err := s.track(p); err != nil {
+	if _, err := s.track(p); err != nil {
 		s.log.Error("failed to track post", "post_id", p.ID, "err", err.Error())
 	}
 	s.readBefore(p.UserID, p, p.CreateAt)
@@ -40,46 +40,61 @@ func asksForReceipts(p Post, mode string) bool {
 	return mode == config.RequestAll
 }
 
-func (s *Service) track(p Post) error {
+// track makes the post tracked if it asks for receipts, and returns its
+// record (nil when it is not tracked). The posted hook and the first read,
+// query or implied read that finds the post untracked may both get here:
+// indexing skips a post already in the index tail, and only the first insert
+// of the record counts; the other returns the stored record.
+func (s *Service) track(p Post) (*PostRecord, error) {
 	cfg := s.config()
 	if !asksForReceipts(p, cfg.RequestMode) {
-		return nil
+		return nil, nil
 	}
 	ch, err := s.mm.Channel(p.ChannelID)
 	if err != nil {
-		return errors.Wrap(err, "failed to get channel")
+		return nil, errors.Wrap(err, "failed to get channel")
 	}
 	settings, err := s.channelSettings(ch, cfg)
 	if err != nil || !settings.Enabled {
-		return err
+		return nil, err
 	}
 	snapID, snap, err := s.recipientSnapshot(p.ChannelID, cfg)
-	if err != nil {
-		return err
+	if err != nil || recipientCount(snap, p.UserID) == 0 {
+		return nil, err
 	}
-	if recipientCount(snap, p.UserID) == 0 {
-		return nil
-	}
-	rec := &PostRecord{
-		Version:     FormatVersion,
-		ChannelID:   p.ChannelID,
-		ChannelType: ch.Type,
-		AuthorID:    p.UserID,
-		RootID:      p.RootID,
-		CreateAt:    p.CreateAt,
-		Snapshot:    snapID,
-		Readers:     NewBitmap(len(snap.Users)),
-	}
+	rec := &PostRecord{Version: FormatVersion, ChannelID: p.ChannelID, ChannelType: ch.Type, AuthorID: p.UserID,
+		RootID: p.RootID, CreateAt: p.CreateAt, Snapshot: snapID, Readers: NewBitmap(len(snap.Users))}
 	// Index first: an index entry without a record is skipped by readers, while
 	// a record missing from the index would never get conversation-level reads.
-	if err = s.indexPost(p.ChannelID, IndexEntry{PostID: p.ID, CreateAt: p.CreateAt, AuthorID: p.UserID, RootID: p.RootID}); err != nil {
-		return err
+	entry := IndexEntry{PostID: p.ID, CreateAt: p.CreateAt, AuthorID: p.UserID, RootID: p.RootID, IndexedAt: s.nowMillis()}
+	if err = s.indexPost(p.ChannelID, entry); err != nil {
+		return nil, err
 	}
-	if _, err = s.store.InsertPost(p.ID, rec); err != nil {
-		return errors.Wrap(err, "failed to store tracked post")
+	inserted, err := s.store.InsertPost(p.ID, rec)
+	if err != nil {
+		return nil, errors.Wrap(err, "failed to store tracked post")
 	}
 	s.watchChannel(p.ChannelID)
-	return nil
+	if !inserted {
+		rec, err = s.store.Post(p.ID)
+		return rec, errors.Wrap(err, "failed to load tracked post")
+	}
+	return rec, nil
+}
+
+// lateTrackMillis is how old a post may be and still be tracked by the
+// first read or query that finds it untracked: far longer than the posted
+// hook takes, even on a loaded server, and short enough that posts from
+// before the plugin ran are not taken for new ones.
+const lateTrackMillis = 15 * 60 * 1000
+
+// trackLate tracks a recent post that asks for receipts when a read, query
+// or implied read finds it before its posted hook did.
+func (s *Service) trackLate(p Post) (*PostRecord, error) {
+	if isSystemPost(p) || s.nowMillis()-p.CreateAt > lateTrackMillis {
+		return nil, nil
+	}
+	return s.track(p)
 }
 
 // recipientSnapshot computes who could receive receipts in the channel now
@@ -142,6 +157,11 @@ func recipientCount(snap *Snapshot, authorID string) int {
 func (s *Service) indexPost(channelID string, e IndexEntry) error {
 	err := s.store.UpdateChannelIndex(channelID, func(idx *ChannelIndex) error {
 		idx.Version = FormatVersion
+		for _, t := range idx.Tail {
+			if t.PostID == e.PostID {
+				return ErrNoChange // tracked twice at once (the hook and a read)
+			}
+		}
 		if len(idx.Tail) >= ChunkSize {
 			if err := s.store.WriteIndexChunk(channelID, idx.Chunks, idx.Tail); err != nil {
 				return err

@@ -74,10 +74,12 @@ func (r Receipt) Map() map[string]any {
 	}
 }
 
-// QueryResult answers POST /receipts/query.
+// QueryResult answers POST /receipts/query. Failed lists posts whose
+// receipt could not be loaded this time; the client asks for them again.
 type QueryResult struct {
 	Receipts []Receipt `json:"receipts"`
 	Skipped  []Skipped `json:"skipped"`
+	Failed   []string  `json:"failed"`
 }
 
 // ReaderQuery selects a page of a post's readers or non-readers.

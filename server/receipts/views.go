@@ -12,28 +12,32 @@ import (
 // that, so one server polls every few seconds. It looks at each watched
 // channel (one with a tracked post in the last WatchDays). One summary query
 // for all of them (count and sum of last_viewed_at per channel) tells which
-// channels had a view move: the others cost nothing more, as does a channel
-// whose newest tracked post everyone has viewed since. For the rest it reads
-// the channel's memberships in one query and, for each member whose
-// last_viewed_at moved, applies a conversation-level read at that time.
-// Channels whose last tracked post is more than a day old are looked at once
-// a minute instead of every poll.
+// channels had a view move since every view there was applied: the others
+// cost nothing more, as does a channel whose newest tracked post everyone has
+// viewed since. For the rest it reads the channel's memberships in one query
+// and, for each member whose last_viewed_at moved, applies a
+// conversation-level read at that time. What was applied is kept in the KV,
+// so whichever server polls next continues from there. Channels whose last
+// tracked post is more than a day old are looked at once a minute instead of
+// every poll.
 
 // Poll limits.
 const (
 	WatchDays = 30
-	// maxListsAPoll bounds the membership lists fetched in one poll; the rest
+	// maxListsAPoll bounds the membership lists read in one poll; the rest
 	// continue round-robin at the next.
 	maxListsAPoll = 200
 	// slowPollMillis: a channel quiet for a day is looked at this often.
 	slowPollMillis = 60_000
 )
 
-// viewState remembers, on the polling server, the last view time applied
-// per channel and user, so that an unchanged membership costs nothing.
+// viewState is what the polling server remembers besides the KV: channels
+// it found settled (valid whichever server polled since, as settling depends
+// only on the index), the view digests at which every view had been applied
+// (valid too: views only move forward), when quiet channels were polled, and
+// what it wrote.
 type viewState struct {
 	mu      sync.Mutex
-	seen    map[string]map[string]int64
 	settled map[string]int // channel -> index size when everyone had viewed its newest post
 	digests map[string]digestMark
 	polled  map[string]int64 // channel -> when a quiet channel was last looked at
@@ -67,13 +71,11 @@ func (s *Service) watchChannel(channelID string) {
 	}
 	if err := s.store.Watch(channelID, now, now-WatchDays*dayMillis); err != nil {
 		s.log.Warn("failed to watch channel for views", "channel_id", channelID, "err", err.Error())
+		s.views.mu.Lock()
+		delete(s.views.watched, channelID) // the next tracked post tries again
+		s.views.mu.Unlock()
 	}
 }
-
-const (
-	hourMillis = 60 * 60 * 1000
-	dayMillis  = 24 * hourMillis
-)
 
 // digestMark is a channel's view digest when every view in it had been
 // applied, with the index size then: while both stay the same, the channel
@@ -82,6 +84,11 @@ type digestMark struct {
 	digest ViewDigest
 	size   int
 }
+
+const (
+	hourMillis = 60 * 60 * 1000
+	dayMillis  = 24 * hourMillis
+)
 
 // PollViews applies the views of the watched channels due this poll. It
 // returns how many reads it recorded. Callers run it on one server at a time.
@@ -149,69 +156,139 @@ func (s *Service) dueSlowPoll(channelID string, now int64) bool {
 
 // pollChannel applies a channel's views unless everyone had already viewed
 // its newest tracked post, or no view moved since every view was applied. It
-// returns the reads recorded and the membership lists fetched. A member
-// whose view fails does not hold up the others.
+// returns the reads recorded and the membership lists read. A member whose
+// view fails does not hold up the others. What was applied is kept in the KV
+// (ViewState), so any server can run the next poll.
 func (s *Service) pollChannel(channelID string, digest ViewDigest, haveDigest bool) (int, int, error) {
 	idx, err := s.store.ChannelIndex(channelID)
 	if err != nil || idx == nil || len(idx.Tail) == 0 {
 		return 0, 0, errors.Wrap(err, "failed to load channel index")
 	}
 	size := idx.Chunks*ChunkSize + len(idx.Tail) // changes with every newly indexed post
-	if s.isSettled(channelID, size) || (haveDigest && s.sameDigest(channelID, digestMark{digest, size})) {
+	mark := digestMark{digest, size}
+	if haveDigest && s.sameDigest(channelID, mark) {
 		return 0, 0, nil
 	}
-	pv, err := s.privacyNow(s.config())
-	if err != nil {
+	p, err := s.startPoll(channelID, idx, size)
+	if err != nil || p == nil {
 		return 0, 0, err
+	}
+	pages, err := s.pollMembers(p)
+	if err != nil {
+		return p.total, pages, err
+	}
+	if p.settles && p.firstErr == nil {
+		s.markSettled(channelID, size)
+	} else {
+		size = 0
+	}
+	if err := s.saveViewState(channelID, p.applied, size); err != nil {
+		return p.total, pages, err
+	}
+	if haveDigest && p.firstErr == nil && !p.pending {
+		s.markDigest(channelID, mark)
+	}
+	return p.total, pages, p.firstErr
+}
+
+// startPoll returns the poll of a channel, or nil when it is settled at this
+// index size (known here, or from the KV when another server found it).
+func (s *Service) startPoll(channelID string, idx *ChannelIndex, size int) (*channelPoll, error) {
+	if s.isSettled(channelID, size) {
+		return nil, nil
+	}
+	state, err := s.store.ViewState(channelID)
+	if err != nil {
+		return nil, errors.Wrap(err, "failed to load view state")
+	}
+	if state.Settled == size {
+		s.markSettled(channelID, size)
+		return nil, nil
+	}
+	// Views may have passed posts whose posted hook has not run (or failed).
+	if err := s.trackRecent(channelID); err != nil {
+		return nil, err
+	}
+	p := &channelPoll{channelID: channelID, seen: state.Seen, applied: map[string]int64{}}
+	if p.pv, err = s.privacyNow(s.config()); err != nil {
+		return nil, err
 	}
 	// Settled means every view was applied past the newest post: not while
 	// that post may still be on its way into the store, nor while a member's
 	// view is skipped by the privacy rule (they may turn receipts on, or view
 	// again after having turned them on).
-	newest := idx.Newest
+	p.newest = idx.Newest
 	for _, e := range idx.Tail { // indexes written before Newest existed
-		newest = max(newest, e.CreateAt)
+		p.newest = max(p.newest, e.CreateAt)
 	}
-	settles := newest < s.nowMillis()-indexMarginMillis
-	views, err := s.mm.ChannelViews(channelID)
-	if err != nil {
-		return 0, 1, errors.Wrap(err, "failed to list channel memberships")
-	}
-	total, pending := 0, false
-	var firstErr error
-	for _, v := range views {
-		settles = settles && v.LastViewedAt >= newest && pv.sendsAt(v.UserID, v.LastViewedAt)
-		n, done, err := s.applyView(channelID, v)
-		total += n
-		pending = pending || !done
-		if err != nil && firstErr == nil {
-			firstErr = err
-		}
-	}
-	if firstErr == nil && settles {
-		s.markSettled(channelID, size)
-	}
-	if firstErr == nil && !pending && haveDigest {
-		s.markDigest(channelID, digestMark{digest, size})
-	}
-	return total, 1, firstErr
+	p.settles = p.newest < s.nowMillis()-indexMarginMillis
+	return p, nil
 }
 
-// applyView applies one member's view if it moved since the last poll. done
-// is false while the view must be looked at again.
-func (s *Service) applyView(channelID string, v View) (n int, done bool, err error) {
-	if !s.viewMoved(channelID, v) {
-		return 0, true, nil
+// channelPoll is one poll of one channel.
+type channelPoll struct {
+	channelID string
+	seen      map[string]int64 // views applied before, from the KV
+	applied   map[string]int64 // every member's view applied for good after this poll
+	pv        privacy
+	newest    int64
+	settles   bool
+	pending   bool // a view must be looked at again
+	total     int
+	firstErr  error
+}
+
+// pollMembers reads the channel's memberships and applies the views that
+// moved. It returns the membership lists read.
+func (s *Service) pollMembers(p *channelPoll) (int, error) {
+	views, err := s.mm.ChannelViews(p.channelID)
+	if err != nil {
+		return 1, errors.Wrap(err, "failed to list channel memberships")
 	}
+	for _, v := range views {
+		p.settles = p.settles && v.LastViewedAt >= p.newest && p.pv.sendsAt(v.UserID, v.LastViewedAt)
+		p.applied[v.UserID] = p.seen[v.UserID]
+		if v.LastViewedAt <= p.seen[v.UserID] {
+			continue
+		}
+		n, done, err := s.applyView(p.channelID, v)
+		p.total += n
+		p.pending = p.pending || !done
+		if done {
+			p.applied[v.UserID] = v.LastViewedAt
+		}
+		if err != nil && p.firstErr == nil {
+			p.firstErr = err
+		}
+	}
+	return 1, nil
+}
+
+// applyView applies one member's view. done reports that it need not be
+// looked at again: a view this recent may have passed a post that is not
+// indexed yet, so it is looked at again until it is older than the margin.
+func (s *Service) applyView(channelID string, v View) (int, bool, error) {
 	at := v.LastViewedAt
-	n, err = s.readConversation(v.UserID, channelID, at, at)
-	// A view this recent may have passed a post that is not indexed yet: it
-	// is looked at again until it is older than the margin.
-	if err == nil && at < s.nowMillis()-indexMarginMillis {
-		s.markViewSeen(channelID, v)
-		return n, true, nil
-	}
-	return n, false, err
+	n, err := s.readConversation(v.UserID, channelID, at, at)
+	return n, err == nil && at < s.nowMillis()-indexMarginMillis, err
+}
+
+// saveViewState stores the views applied (members who left are dropped) and
+// whether the channel settled, unless nothing changed.
+func (s *Service) saveViewState(channelID string, applied map[string]int64, settled int) error {
+	err := s.store.UpdateViewState(channelID, func(vs *ViewState) error {
+		changed := vs.Settled != settled || len(vs.Seen) != len(applied)
+		for u, at := range applied {
+			applied[u] = max(at, vs.Seen[u]) // another server may have polled meanwhile
+			changed = changed || applied[u] != vs.Seen[u]
+		}
+		if !changed {
+			return ErrNoChange
+		}
+		vs.Version, vs.Settled, vs.Seen = FormatVersion, settled, applied
+		return nil
+	})
+	return errors.Wrap(err, "failed to save view state")
 }
 
 func (s *Service) sameDigest(channelID string, m digestMark) bool {
@@ -247,11 +324,6 @@ func (v *viewState) forgetUnwatched(watched []WatchedChannel) {
 	for _, ch := range watched {
 		keep[ch.ID] = true
 	}
-	for ch := range v.seen {
-		if !keep[ch] {
-			delete(v.seen, ch)
-		}
-	}
 	for ch := range v.settled {
 		if !keep[ch] {
 			delete(v.settled, ch)
@@ -267,21 +339,4 @@ func (v *viewState) forgetUnwatched(watched []WatchedChannel) {
 			delete(v.digests, ch)
 		}
 	}
-}
-
-func (s *Service) viewMoved(channelID string, v View) bool {
-	s.views.mu.Lock()
-	defer s.views.mu.Unlock()
-	return v.LastViewedAt > s.views.seen[channelID][v.UserID]
-}
-
-func (s *Service) markViewSeen(channelID string, v View) {
-	s.views.mu.Lock()
-	defer s.views.mu.Unlock()
-	m := s.views.seen[channelID]
-	if m == nil {
-		m = map[string]int64{}
-		s.views.seen[channelID] = m
-	}
-	m[v.UserID] = v.LastViewedAt
 }

@@ -127,3 +127,16 @@ func (s *Store) Watched(since int64) ([]receipts.WatchedChannel, error) {
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil
 }
+
+// ViewState implements receipts.WatchStore.
+func (s *Store) ViewState(channelID string) (*receipts.ViewState, error) {
+	vs := &receipts.ViewState{}
+	_, err := s.get(viewStateKey(channelID), vs)
+	return vs, err
+}
+
+// UpdateViewState implements receipts.WatchStore.
+func (s *Store) UpdateViewState(channelID string, fn func(*receipts.ViewState) error) error {
+	_, err := update(s, viewStateKey(channelID), false, fn)
+	return err
+}

@@ -18,6 +18,7 @@ import (
 //	                      for a thread, keyed by its root post)
 //	optouts               OptOuts: users who stopped sending receipts
 //	watch                 watchRecord: channels whose views are polled
+//	vs:<channel>          ViewState: views the poller applied in the channel
 //	cursor_secret         the key that signs reader-list cursors
 //	cc:<hash>             claim on announcing a settings change (expires in a minute)
 //	rl:<user>:<window>    decimal: the user's request cost in one rate-limit window, all servers (expires)
@@ -33,6 +34,7 @@ const (
 	prefixWatermark    = "w"
 	keyOptOuts         = "optouts"
 	keyWatch           = "watch"
+	prefixViewState    = "vs"
 	keyCursorSecret    = "cursor_secret"
 	prefixConfigClaim  = "cc"
 	prefixUsage        = "rl"
@@ -51,6 +53,8 @@ func channelSettingKey(channelID string) string { return join(prefixChannelSet, 
 func watermarkKey(channelID, userID string) string {
 	return join(prefixWatermark, channelID, userID)
 }
+
+func viewStateKey(channelID string) string { return join(prefixViewState, channelID) }
 
 func configClaimKey(hash string) string { return join(prefixConfigClaim, hash) }
 func usageKey(userID string, window int64) string {

@@ -18,8 +18,9 @@ const (
 	maxBackoff  = 50 * time.Millisecond
 )
 
-// ErrConflict is returned when compare-and-set kept losing for the whole budget.
-var ErrConflict = errors.New("too many concurrent writers")
+// ErrConflict is returned when compare-and-set kept losing for the whole
+// budget: the domain's ErrBusy, answered 503 with Retry-After.
+var ErrConflict = receipts.ErrBusy
 
 // Store implements the receipts store interfaces on a KV.
 type Store struct {
@@ -38,7 +39,16 @@ func (s *Store) get(key string, dst any) (bool, error) {
 	if err != nil || data == nil {
 		return false, err
 	}
-	return true, errors.Wrapf(json.Unmarshal(data, dst), "failed to decode %s", key)
+	return true, decode(key, data, dst)
+}
+
+// decode decodes a stored value; a value that does not decode is
+// receipts.ErrUndecodable, so that callers can pass over it.
+func decode(key string, data []byte, dst any) error {
+	if err := json.Unmarshal(data, dst); err != nil {
+		return errors.Wrapf(receipts.ErrUndecodable, "failed to decode %s: %v", key, err)
+	}
+	return nil
 }
 
 func (s *Store) put(key string, v any) error {
@@ -65,8 +75,8 @@ func update[T any](s *Store, key string, mustExist bool, fn func(*T) error) (*T,
 		}
 		rec := new(T)
 		if old != nil {
-			if err := json.Unmarshal(old, rec); err != nil {
-				return nil, errors.Wrapf(err, "failed to decode %s", key)
+			if err := decode(key, old, rec); err != nil {
+				return nil, err
 			}
 		}
 		if err := fn(rec); err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/kvtest"
 	"github.com/readreceipts/mattermost-plugin-readreceipts/server/receipts"
 )
 
@@ -21,7 +22,7 @@ func TestEveryKeyFits(t *testing.T) {
 	keys := []string{
 		postKey(id), readChunkKey(id, big), snapshotKey(strings.Repeat("f", 32)), channelIndexKey(id),
 		indexChunkKey(id, big), channelSettingKey(id), watermarkKey(id, id), keyOptOuts, keyWatch, keyCursorSecret,
-		configClaimKey(strings.Repeat("f", 64)), usageKey(id, math.MaxInt64),
+		configClaimKey(strings.Repeat("f", 64)), usageKey(id, math.MaxInt64), viewStateKey(id),
 	}
 	for _, k := range keys {
 		assert.LessOrEqual(t, len(k), maxKeyLength, k)
@@ -40,7 +41,7 @@ func TestKeysParseBackToTheirKind(t *testing.T) {
 // TestUpdateReappliesOnConflict: concurrent increments under random
 // conflicts all land exactly once.
 func TestUpdateReappliesOnConflict(t *testing.T) {
-	kv := NewMemKV(7)
+	kv := kvtest.NewMemKV(7)
 	kv.SetFaults(0, 0.5)
 	s := New(kv)
 	var wg sync.WaitGroup
@@ -65,7 +66,7 @@ func TestUpdateReappliesOnConflict(t *testing.T) {
 }
 
 func TestUpdateGivesUpAfterBudget(t *testing.T) {
-	kv := NewMemKV(1)
+	kv := kvtest.NewMemKV(1)
 	kv.SetFaults(0, 1)
 	s := New(kv)
 	s.attempts = 5
@@ -74,7 +75,7 @@ func TestUpdateGivesUpAfterBudget(t *testing.T) {
 }
 
 func TestWatermarkOnlyRises(t *testing.T) {
-	s := New(NewMemKV(1))
+	s := New(kvtest.NewMemKV(1))
 	require.NoError(t, s.RaiseWatermark("c", "u", 10))
 	require.NoError(t, s.RaiseWatermark("c", "u", 5))
 	got, err := s.Watermark("c", "u")
@@ -83,7 +84,7 @@ func TestWatermarkOnlyRises(t *testing.T) {
 }
 
 func TestSnapshotDeletedOnlyWhenUnused(t *testing.T) {
-	s := New(NewMemKV(1))
+	s := New(kvtest.NewMemKV(1))
 	require.NoError(t, s.SaveSnapshot("old", &receipts.Snapshot{Users: []string{"a"}, LastUsed: 100}))
 	require.NoError(t, s.SaveSnapshot("fresh", &receipts.Snapshot{Users: []string{"a"}, LastUsed: 1000}))
 	deleted, err := s.DeleteSnapshotIfUnused("old", 500)
@@ -98,7 +99,7 @@ func TestSnapshotDeletedOnlyWhenUnused(t *testing.T) {
 }
 
 func TestCursorSecretIsStable(t *testing.T) {
-	s := New(NewMemKV(1))
+	s := New(kvtest.NewMemKV(1))
 	a, err := s.CursorSecret()
 	require.NoError(t, err)
 	b, err := s.CursorSecret()
@@ -108,7 +109,7 @@ func TestCursorSecretIsStable(t *testing.T) {
 }
 
 func TestOnlyOneServerClaimsAConfigChange(t *testing.T) {
-	kv := NewMemKV(1)
+	kv := kvtest.NewMemKV(1)
 	now := time.Unix(1000, 0)
 	kv.Now = func() time.Time { return now }
 	s := New(kv)
@@ -130,7 +131,7 @@ func TestOnlyOneServerClaimsAConfigChange(t *testing.T) {
 // TestUsageIsSharedAndExpires: servers add to one window total, which the KV
 // drops after a while.
 func TestUsageIsSharedAndExpires(t *testing.T) {
-	kv := NewMemKV(1)
+	kv := kvtest.NewMemKV(1)
 	now := time.Unix(1000, 0)
 	kv.Now = func() time.Time { return now }
 	a, b := New(kv), New(kv)

@@ -18,6 +18,9 @@ import (
 // suite is set up once per run by TestMain: admin logged in, plugin installed.
 var suite *mmtest.Suite
 
+// bundlePath is the plugin bundle under test.
+var bundlePath string
+
 // baseline is the plugin configuration every test starts from: API.md's
 // defaults with receipts on in all four channel types. Tests that change the
 // configuration run sequentially (before the parallel ones) and restore it.
@@ -35,6 +38,7 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "integration tests:", err)
 		return 2
 	}
+	bundlePath = bundle
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	suite, err = mmtest.Setup(ctx, bundle)
@@ -52,6 +56,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	code := m.Run()
+	stopSecondServer()
 	// Leave the server as we found it for whoever uses it next (make run, e2e).
 	if previous != nil {
 		restoreCtx, cancelRestore := context.WithTimeout(context.Background(), 30*time.Second)

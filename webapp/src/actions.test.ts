@@ -1,6 +1,8 @@
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 
 import {
+    MAX_RETRIES,
+    RETRY_BASE_MS,
     loadMySettings,
     refreshReceipts,
     reportSeen,
@@ -114,16 +116,41 @@ describe('receipt queries', () => {
         expect(getPluginState(store.getState()).receipts[id('p1')]?.status).toBe('tracked');
     });
 
-    it('marks posts as failed when the request fails, and does not retry on its own', async () => {
+    it('marks posts as failed when the request fails, retries with growing waits, then stops', async () => {
         const query = vi.spyOn(client, 'queryReceipts').mockRejectedValue(new Error('down'));
         const store = makeStore();
         const dispatch = store.dispatch as unknown as Dispatch;
         dispatch(requestReceipts([id('p1')]));
         await vi.runAllTimersAsync();
         expect(getPluginState(store.getState()).receipts[id('p1')]).toEqual({status: 'failed'});
+        expect(query).toHaveBeenCalledTimes(1 + MAX_RETRIES);
         dispatch(requestReceipts([id('p1')]));
         await vi.runAllTimersAsync();
+        expect(query).toHaveBeenCalledTimes(1 + MAX_RETRIES);
+    });
+
+    it('asks again, after a wait, only for the posts the server lists as failed', async () => {
+        let calls = 0;
+        const query = vi.spyOn(client, 'queryReceipts').mockImplementation(async (ids) => {
+            calls += 1;
+            if (calls < 3) {
+                return {receipts: ids.filter((i) => i !== id('p2')).map(receiptOf), skipped: [], failed: [id('p2')]};
+            }
+            return {receipts: ids.map(receiptOf), skipped: []};
+        });
+        const store = makeStore();
+        (store.dispatch as unknown as Dispatch)(requestReceipts([id('p1'), id('p2')]));
+        await vi.advanceTimersByTimeAsync(200);
         expect(query).toHaveBeenCalledTimes(1);
+        expect(getPluginState(store.getState()).receipts[id('p1')]?.status).toBe('tracked');
+        expect(getPluginState(store.getState()).receipts[id('p2')]).toEqual({status: 'failed'});
+        await vi.advanceTimersByTimeAsync(RETRY_BASE_MS - 300);
+        expect(query).toHaveBeenCalledTimes(1);
+        await vi.runAllTimersAsync();
+        expect(query).toHaveBeenCalledTimes(3);
+        expect(query.mock.calls[1][0]).toEqual([id('p2')]);
+        expect(query.mock.calls[2][0]).toEqual([id('p2')]);
+        expect(getPluginState(store.getState()).receipts[id('p2')]?.status).toBe('tracked');
     });
 });
 
@@ -338,7 +365,7 @@ describe('refreshReceipts', () => {
     });
 
     it('asks again for the posts on screen and forgets the others until they are shown again', async () => {
-        const query = vi.spyOn(client, 'queryReceipts').mockResolvedValue({receipts: [], skipped: []});
+        const query = vi.spyOn(client, 'queryReceipts').mockImplementation(async (ids) => ({receipts: ids.map(receiptOf), skipped: []}));
         const store = makeStore({plugin: {receipts: {
             [id('on')]: {status: 'tracked', receipt: receiptOf(id('on'))},
             [id('off')]: {status: 'tracked', receipt: receiptOf(id('off'))},

@@ -58,6 +58,7 @@ export function resetQueues(): void {
     queryQueue = null;
     readQueue = null;
     postsOnScreen = null;
+    retries.clear();
 }
 
 /** setPostsOnScreen tells the actions which posts are mounted (the seen tracker knows). */
@@ -75,14 +76,39 @@ function flushQuery(postIds: string[], retried = false): Thunk {
             const again = retried ? new Set<string>() : retryFresh(dispatch, getState, skipped.filter((s) => s.reason === 'not_tracked').map((s) => s.post_id));
             dispatch({type: T.RECEIPTS_SKIPPED, skipped: skipped.filter((s) => !again.has(s.post_id))});
             const answered = new Set([...(result.receipts ?? []).map((r) => r.post_id), ...skipped.map((s) => s.post_id)]);
+            answered.forEach((id) => retries.delete(id));
             const unanswered = postIds.filter((id) => !answered.has(id));
             if (unanswered.length > 0) {
-                dispatch({type: T.RECEIPTS_FAILED, postIds: unanswered});
+                retryFailed(dispatch, unanswered);
             }
         } catch {
-            dispatch({type: T.RECEIPTS_FAILED, postIds});
+            retryFailed(dispatch, postIds);
         }
     };
+}
+
+// A post whose receipt could not be loaded (the server lists it as failed, or the request failed) is
+// asked again after 1, 2, 4, 8 and 16 seconds, then left failed until the next reconnect asks again.
+export const RETRY_BASE_MS = 1_000;
+export const MAX_RETRIES = 5;
+const retries = new Map<string, number>();
+
+function retryFailed(dispatch: Dispatch, postIds: string[]): void {
+    dispatch({type: T.RECEIPTS_FAILED, postIds});
+    const byDelay = new Map<number, string[]>();
+    for (const id of postIds) {
+        const done = retries.get(id) ?? 0;
+        if (done >= MAX_RETRIES) {
+            retries.delete(id);
+            continue;
+        }
+        retries.set(id, done + 1);
+        const delay = RETRY_BASE_MS * (2 ** done);
+        byDelay.set(delay, [...(byDelay.get(delay) ?? []), id]);
+    }
+    byDelay.forEach((ids, delay) => {
+        setTimeout(() => queues(dispatch).query.add(ids), delay);
+    });
 }
 
 /** retryFresh asks once more about fresh posts among postIds, and returns them. */

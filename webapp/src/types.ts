@@ -34,6 +34,9 @@ export interface Skipped<R extends string> {
 export interface QueryResult {
     receipts: Receipt[];
     skipped: Array<Skipped<QuerySkipReason>>;
+
+    /** Posts whose receipt could not be loaded this time: ask again later. */
+    failed?: string[];
 }
 
 export interface ReadsResult {

@@ -82,7 +82,9 @@ describe('handlers', () => {
 
     it('store a new config and ask again for counts that may have become visible', async () => {
         vi.useFakeTimers();
-        const query = vi.spyOn(client, 'queryReceipts').mockResolvedValue({receipts: [], skipped: []});
+        const query = vi.spyOn(client, 'queryReceipts').mockImplementation(async (ids) => ({
+            receipts: [], skipped: ids.map((i) => ({post_id: i, reason: 'hidden_by_privacy' as const})),
+        }));
         const store = makeStore({plugin: {config, receipts: {[id('x')]: {status: 'skipped', reason: 'no_permission'}}}});
         handleConfig(store.dispatch as unknown as Dispatch, store.getState as GetState)({event: CONFIG_EVENT, data: {...config, counts_visible_to: 'members'}});
         expect(getPluginState(store.getState()).config?.counts_visible_to).toBe('members');
@@ -93,7 +95,9 @@ describe('handlers', () => {
 
     it('ask again for tracked and hidden receipts alike when reciprocity changes', async () => {
         vi.useFakeTimers();
-        const query = vi.spyOn(client, 'queryReceipts').mockResolvedValue({receipts: [], skipped: []});
+        const query = vi.spyOn(client, 'queryReceipts').mockImplementation(async (ids) => ({
+            receipts: [], skipped: ids.map((i) => ({post_id: i, reason: 'hidden_by_privacy' as const})),
+        }));
         const receipt = {post_id: id('t'), channel_id: GM, user_id: '', is_peer_read: false, timestamp: 0, read_count: 1, unread_count: 1};
         const store = makeStore({plugin: {config: {...config, reciprocal: false}, receipts: {
             [id('t')]: {status: 'tracked', receipt},

@@ -57,6 +57,7 @@ type Receipt struct {
 type QueryResult struct {
 	Receipts []Receipt `json:"receipts"`
 	Skipped  []Skipped `json:"skipped"`
+	Failed   []string  `json:"failed"`
 }
 
 // Reader is one user in a reader list.

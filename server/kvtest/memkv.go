@@ -1,4 +1,7 @@
-package store
+// Package kvtest holds test support for code on the KV store: an in-memory KV
+// that can fail and conflict at random, and a wrapper that fails the n-th
+// operation of a given kind, to cut multi-key writes off at every step.
+package kvtest
 
 import (
 	"bytes"
@@ -26,8 +29,6 @@ type MemKV struct {
 	conflictRate float64
 	rnd          *rand.Rand
 }
-
-var _ KV = (*MemKV)(nil)
 
 // ErrInjected is the error MemKV returns when told to fail.
 var ErrInjected = errors.New("injected KV failure")

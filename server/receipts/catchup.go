@@ -1,0 +1,125 @@
+package receipts
+
+import (
+	"sync"
+
+	"github.com/pkg/errors"
+)
+
+// Tracking posts that a read reaches before their posted hook does.
+//
+// Conversation-level reads walk the channel index, which only lists posts
+// whose posted hook has run. Before such a read, the channel's recent posts
+// are looked at and any that should be tracked but are not yet are tracked
+// then, so that a read is never lost to the hook's delay (or to a hook that
+// failed). A checkpoint per channel, kept in memory, makes the next look see
+// only posts since the last one (less a margin for posts still being saved);
+// a server without one looks back lateTrackMillis. Callers look once per
+// request or poll: a channel read, the views job before applying a
+// channel's views, a new root post before its author's implied read.
+
+// catchUpMarginMillis covers posts saved with a creation time slightly
+// before the moment they became visible to a listing.
+const catchUpMarginMillis = 2_000
+
+type catchUp struct {
+	mu       sync.Mutex
+	channels map[string]*lookedAt
+}
+
+type lookedAt struct {
+	at    int64            // when the channel was last looked at
+	since int64            // posts created from then on still need a look
+	known map[string]int64 // posts since then found tracked (or tracked), by creation time
+}
+
+// trackRecent tracks the channel's recent posts that ask for receipts but
+// are not tracked yet.
+func (s *Service) trackRecent(channelID string) error {
+	now := s.nowMillis()
+	since, known := s.catchUp.since(channelID, now)
+	posts, err := s.mm.PostsSince(channelID, since)
+	if err != nil {
+		return errors.Wrap(err, "failed to list recent posts")
+	}
+	checked := map[string]int64{}
+	for _, p := range posts {
+		if p.CreateAt < since || isSystemPost(p) {
+			continue
+		}
+		if _, ok := known[p.ID]; !ok {
+			rec, err := s.store.Post(p.ID)
+			if err == nil && rec == nil {
+				_, err = s.trackLate(p)
+			}
+			if err != nil {
+				return errors.Wrap(err, "failed to track recent post")
+			}
+		}
+		checked[p.ID] = p.CreateAt
+	}
+	s.catchUp.done(channelID, now, checked)
+	return nil
+}
+
+// since is the creation time from which the channel's posts need a look, and
+// the posts from then on that need none.
+func (c *catchUp) since(channelID string, now int64) (int64, map[string]int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	last := c.channels[channelID]
+	if last == nil || last.since < now-lateTrackMillis {
+		return now - lateTrackMillis, nil
+	}
+	return last.since, last.known
+}
+
+func (c *catchUp) done(channelID string, now int64, checked map[string]int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.channels == nil {
+		c.channels = map[string]*lookedAt{}
+	}
+	if len(c.channels) > 10000 {
+		for ch, l := range c.channels {
+			if l.at < now-lateTrackMillis {
+				delete(c.channels, ch)
+			}
+		}
+	}
+	since := now - catchUpMarginMillis
+	if last := c.channels[channelID]; last != nil {
+		since = max(since, last.since)
+	}
+	known := map[string]int64{}
+	for id, at := range checked {
+		if at >= since {
+			known[id] = at
+		}
+	}
+	c.channels[channelID] = &lookedAt{at: now, since: since, known: known}
+}
+
+// catchUpChannel tracks, in a channel with tracked posts, the recent posts
+// the posted hook has not reached, before an implied read there (a new post,
+// a reaction). A channel without any costs one KV read.
+func (s *Service) catchUpChannel(channelID string) error {
+	idx, err := s.store.ChannelIndex(channelID)
+	if err != nil || idx == nil {
+		return errors.Wrap(err, "failed to load channel index")
+	}
+	return s.trackRecent(channelID)
+}
+
+// readPost records a read of a post that an action implies (a reaction),
+// tracking it first if its posted hook has not run yet.
+func (s *Service) readPost(pv privacy, userID string, p Post, at int64) (bool, error) {
+	rec, err := s.store.Post(p.ID)
+	if err == nil && rec == nil {
+		rec, err = s.trackLate(p)
+	}
+	if err != nil {
+		return false, errors.Wrap(err, "failed to load tracked post")
+	}
+	return s.readRecord(pv, userID, p.ID, rec, at)
+}
