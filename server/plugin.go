@@ -68,6 +68,7 @@ func (p *Plugin) OnActivate() error {
 	})
 	p.http = api.NewHandler(p.service, p.config.Get, &p.client.Log, st)
 	p.commands = command.New(p.service, p.config.Get)
+	p.commands.UseClock(userClock{api: p.API})
 	if err := p.API.RegisterCommand(command.Definition()); err != nil {
 		return errors.Wrap(err, "failed to register /receipts")
 	}
