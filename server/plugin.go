@@ -121,6 +121,14 @@ func (p *Plugin) MessageHasBeenPosted(_ *plugin.Context, post *model.Post) {
 	p.service.PostCreated(toPost(post))
 }
 
+// MessageHasBeenUpdated notes when the author edited a tracked post. Mattermost
+// moves EditAt when the message, files or attachments change, not on pinning.
+func (p *Plugin) MessageHasBeenUpdated(_ *plugin.Context, newPost, oldPost *model.Post) {
+	if newPost.EditAt != oldPost.EditAt {
+		p.service.PostEdited(newPost.Id, newPost.EditAt)
+	}
+}
+
 // MessageHasBeenDeleted deletes the post's receipts.
 func (p *Plugin) MessageHasBeenDeleted(_ *plugin.Context, post *model.Post) {
 	p.service.PostDeleted(post.Id)

@@ -91,7 +91,11 @@ func (h *Handler) oneToOne(userID string, r receipts.Receipt) string {
 	if !r.IsPeerRead {
 		return "Not read yet."
 	}
-	return "Read " + h.when(userID, r.Timestamp) + "."
+	text := "Read " + h.when(userID, r.Timestamp) + "."
+	if r.EditedAt > r.Timestamp {
+		text += " You edited it after it was read."
+	}
+	return text
 }
 
 // group lists a page of readers and non-readers. Lists are the author's only:
@@ -113,6 +117,9 @@ func (h *Handler) group(userID string, r receipts.Receipt, a whoArgs) string {
 	}
 	var b strings.Builder
 	b.WriteString(head)
+	if r.EditedAt > 0 {
+		b.WriteString(" You edited it " + h.when(userID, r.EditedAt) + "; \"before edit\" marks who read the earlier text.")
+	}
 	if a.page > 1 {
 		fmt.Fprintf(&b, " Page %d.", a.page)
 	}
@@ -135,6 +142,9 @@ func (h *Handler) list(b *strings.Builder, userID, title string, users []receipt
 		b.WriteString("\n- @" + u.Username)
 		if u.ReadAt > 0 {
 			b.WriteString(" " + h.when(userID, u.ReadAt))
+		}
+		if u.BeforeEdit {
+			b.WriteString(" (before edit)")
 		}
 	}
 	if more := left - len(users); more > 0 {

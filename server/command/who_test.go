@@ -33,6 +33,7 @@ type whoService struct {
 	fakeService
 	postID, author string
 	direct         bool
+	editedAt       int64
 	read, unread   []receipts.ReaderUser
 	skip           string
 }
@@ -41,7 +42,7 @@ func (w *whoService) QueryReceipts(_ string, ids []string) (receipts.QueryResult
 	if w.skip != "" || ids[0] != w.postID {
 		return receipts.QueryResult{Skipped: []receipts.Skipped{{PostID: ids[0], Reason: w.skip}}}, nil
 	}
-	r := receipts.Receipt{PostID: w.postID, ReadCount: len(w.read), UnreadCount: len(w.unread)}
+	r := receipts.Receipt{PostID: w.postID, ReadCount: len(w.read), UnreadCount: len(w.unread), EditedAt: w.editedAt}
 	if w.direct {
 		r.UserID = "peer"
 		if len(w.read) > 0 {
@@ -129,6 +130,13 @@ func TestWhoPagesReadersAndNonReaders(t *testing.T) {
 	assert.NotContains(t, third, "waiting", "the short list ended on page 1")
 	assert.NotContains(t, third, "Next page")
 
+	svc.editedAt = noon.Add(90 * time.Second).UnixMilli()
+	svc.read[0].BeforeEdit = true
+	edited := who(h, "a", "/receipts who")
+	assert.Contains(t, edited, "You edited it 12:01;")
+	assert.Contains(t, edited, "@reader00 12:00 (before edit)")
+	assert.NotContains(t, edited, "@reader01 12:01 (before edit)")
+
 	h.UseClock(fixedClock{now: noon.Add(48 * time.Hour)})
 	assert.Contains(t, who(h, "a", "/receipts who "+postID), "@reader01 Nov 30 12:01 PM", "another day shows the date")
 }
@@ -141,6 +149,8 @@ func TestWhoOneToOne(t *testing.T) {
 	assert.Equal(t, "Not read yet.", who(h, "a", "/receipts who"))
 	svc.read = users("peer", 1, noon.UnixMilli())
 	assert.Equal(t, "Read 14:02.", who(h, "a", "/receipts who"))
+	svc.editedAt = noon.Add(time.Minute).UnixMilli()
+	assert.Equal(t, "Read 14:02. You edited it after it was read.", who(h, "a", "/receipts who"))
 }
 
 func TestWhoRefusals(t *testing.T) {
