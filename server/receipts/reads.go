@@ -138,6 +138,7 @@ func (s *Service) recordRead(postID string, rec *PostRecord, pv privacy, userID 
 		return "", errors.Wrap(err, "failed to record read")
 	}
 	s.notifier.touch(postID)
+	s.emitRead(postID, rec, userID, at)
 	return "", nil
 }
 
