@@ -111,13 +111,16 @@ export default function ReadCurve({postId, version, now}: ReadCurveProps) {
                     y2={HEIGHT}
                     stroke={AXIS}
                 />
-                {TICKS.filter(([t]) => t < span).map(([t, label]) => (
+                {[
+                    ...TICKS.filter(([t]) => x(t) < 0.93).map(([t, label]): [number, string, 'middle' | 'end'] => [x(t) * WIDTH, label, 'middle']),
+                    [WIDTH, intl.formatMessage({id: 'readreceipts.curve.now', defaultMessage: 'now'}), 'end'] as [number, string, 'end'],
+                ].map(([px, label, anchor]) => (
                     <text
                         key={label}
-                        x={x(t) * WIDTH}
+                        x={px}
                         y={HEIGHT + 12}
                         fontSize={10}
-                        textAnchor='middle'
+                        textAnchor={anchor}
                         fill='currentColor'
                         opacity={0.64}
                         aria-hidden='true'
