@@ -13,5 +13,6 @@ func (p *Plugin) newWebhook() *webhook.Sender {
 			return webhook.Settings{URL: c.WebhookURL, Secret: c.WebhookSecret}
 		},
 		Logger: &p.client.Log,
+		Spool:  p.store,
 	})
 }

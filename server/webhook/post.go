@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -42,8 +43,8 @@ func NewHTTPPoster() Poster {
 	}}
 }
 
-func (p httpPoster) Post(url string, body []byte, signature string) error {
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+func (p httpPoster) Post(ctx context.Context, url string, body []byte, signature string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return errors.Wrap(err, "failed to build webhook request")
 	}

@@ -6,6 +6,7 @@
 package webhook
 
 import (
+	"context"
 	"encoding/json"
 	"sync"
 	"time"
@@ -31,9 +32,16 @@ type Settings struct {
 }
 
 // Poster sends one signed body; an error (or a status other than 2xx) means
-// the batch must be sent again.
+// the batch must be sent again. A cancelled ctx abandons the request.
 type Poster interface {
-	Post(url string, body []byte, signature string) error
+	Post(ctx context.Context, url string, body []byte, signature string) error
+}
+
+// Spool keeps undelivered events across a restart: a stopping server saves
+// what it holds, a starting one claims what any server saved.
+type Spool interface {
+	SpoolReadEvents(events []receipts.ReadEvent) error
+	ClaimSpooledReadEvents() ([]receipts.ReadEvent, error)
 }
 
 // Filter keeps the events that may be sent now (the privacy rules).
@@ -50,6 +58,8 @@ type Options struct {
 	Settings func() Settings
 	Poster   Poster
 	Logger   Logger
+	// Spool, when set, carries undelivered events over a restart.
+	Spool Spool
 	// QueueSize bounds the events waiting; zero means QueueSize.
 	QueueSize int
 	Now       func() time.Time
@@ -64,12 +74,15 @@ type Sender struct {
 
 	mu          sync.Mutex
 	queue       []receipts.ReadEvent
+	inflight    []receipts.ReadEvent
 	dropped     int64
 	lastDropLog time.Time
 
-	wake chan struct{}
-	stop chan struct{}
-	done chan struct{}
+	wake   chan struct{}
+	stop   chan struct{}
+	done   chan struct{}
+	ctx    context.Context
+	cancel context.CancelFunc
 }
 
 var _ receipts.ReadEvents = (*Sender)(nil)
@@ -88,19 +101,45 @@ func New(o Options) *Sender {
 	if o.Poster == nil {
 		o.Poster = NewHTTPPoster()
 	}
-	return &Sender{opts: o, wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Sender{opts: o, wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}),
+		ctx: ctx, cancel: cancel}
 }
 
-// Start runs the delivery loop with the privacy filter.
+// Start takes over what stopped servers spooled, then runs the delivery loop
+// with the privacy filter.
 func (s *Sender) Start(filter Filter) {
 	s.filter = filter
+	if s.opts.Spool != nil {
+		events, err := s.opts.Spool.ClaimSpooledReadEvents()
+		if err != nil {
+			s.opts.Logger.Warn("failed to take over spooled webhook events", "err", err.Error())
+		}
+		for _, e := range events {
+			s.Read(e)
+		}
+	}
 	go s.run()
 }
 
-// Close stops delivery and waits for the loop; events still queued are lost.
+// Close stops delivery, abandoning a request in progress, and spools what
+// was not delivered for the next server that starts.
 func (s *Sender) Close() {
 	close(s.stop)
+	s.cancel()
 	<-s.done
+	s.mu.Lock()
+	left := append(s.inflight, s.queue...)
+	s.inflight, s.queue = nil, nil
+	s.mu.Unlock()
+	if len(left) == 0 || s.opts.Spool == nil || s.opts.Settings().URL == "" {
+		return
+	}
+	if err := s.opts.Spool.SpoolReadEvents(left); err != nil {
+		s.mu.Lock()
+		s.dropLocked(len(left), "failed to spool them at shutdown")
+		s.mu.Unlock()
+	}
 }
 
 // Read queues a recorded read. It never blocks: a full queue drops the event.
@@ -164,7 +203,15 @@ func (s *Sender) take() []receipts.ReadEvent {
 	n := min(len(s.queue), MaxBatch)
 	batch := append([]receipts.ReadEvent(nil), s.queue[:n]...)
 	s.queue = append(s.queue[:0], s.queue[n:]...)
+	s.inflight = batch
 	return batch
+}
+
+// settle forgets the batch in flight: delivered, given up or spooled.
+func (s *Sender) settle() {
+	s.mu.Lock()
+	s.inflight = nil
+	s.mu.Unlock()
 }
 
 // deliver sends a batch until it is accepted, backing off between tries,
@@ -175,10 +222,12 @@ func (s *Sender) deliver(batch []receipts.ReadEvent) {
 	for {
 		err := s.attempt(batch)
 		if err == nil {
+			s.settle()
 			return
 		}
 		if s.opts.Now().Add(backoff).Sub(first) > RetryFor {
 			s.mu.Lock()
+			s.inflight = nil
 			s.dropLocked(len(batch), "the webhook failed for an hour")
 			s.mu.Unlock()
 			return
@@ -209,7 +258,7 @@ func (s *Sender) attempt(batch []receipts.ReadEvent) error {
 	if err != nil {
 		return err
 	}
-	return s.opts.Poster.Post(set.URL, body, Sign(set.Secret, body))
+	return s.opts.Poster.Post(s.ctx, set.URL, body, Sign(set.Secret, body))
 }
 
 func sleep(d time.Duration, stop <-chan struct{}) bool {

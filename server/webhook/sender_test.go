@@ -1,6 +1,7 @@
 package webhook
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"sync"
@@ -30,9 +31,11 @@ type fakeReceiver struct {
 	got        []request
 	fail       int
 	failAlways bool
+	// hold, when set, keeps each request open until the sender abandons it.
+	hold bool
 }
 
-func (f *fakeReceiver) Post(url string, body []byte, signature string) error {
+func (f *fakeReceiver) Post(ctx context.Context, url string, body []byte, signature string) error {
 	var payload struct {
 		Events []receipts.ReadEvent `json:"events"`
 	}
@@ -40,8 +43,15 @@ func (f *fakeReceiver) Post(url string, body []byte, signature string) error {
 		return err
 	}
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	f.got = append(f.got, request{url: url, signature: signature, events: payload.Events, body: body})
+	hold := f.hold
+	f.mu.Unlock()
+	if hold {
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	if f.failAlways || len(f.got) <= f.fail {
 		return errors.New("the webhook answered 500")
 	}
@@ -164,10 +174,10 @@ func TestBatchesOfAtMost500SignedAndPaced(t *testing.T) {
 func TestRetriesWithBackoffThenDelivers(t *testing.T) {
 	h := newHarness(t, 0)
 	h.receiver.fail = 3
-	h.start(t, nil)
 	for _, e := range events(2) {
 		h.sender.Read(e)
 	}
+	h.start(t, nil)
 	got := h.waitRequests(t, 4)
 	for _, r := range got {
 		assert.Equal(t, got[0].body, r.body, "a retry sends the same events with the same ids")
@@ -214,6 +224,9 @@ func TestFullQueueDropsWithoutBlocking(t *testing.T) {
 
 func TestPrivacyFilterAndSwitchingOff(t *testing.T) {
 	h := newHarness(t, 0)
+	for _, e := range events(3) {
+		h.sender.Read(e)
+	}
 	failOnce := true
 	h.start(t, func(e []receipts.ReadEvent) ([]receipts.ReadEvent, error) {
 		if failOnce {
@@ -222,9 +235,6 @@ func TestPrivacyFilterAndSwitchingOff(t *testing.T) {
 		}
 		return e[1:], nil
 	})
-	for _, e := range events(3) {
-		h.sender.Read(e)
-	}
 	got := h.waitRequests(t, 1)
 	assert.Equal(t, []string{"e00001", "e00002"}, []string{got[0].events[0].ID, got[0].events[1].ID},
 		"what the filter removes is never sent, and a failing filter sends nothing")
@@ -235,4 +245,47 @@ func TestPrivacyFilterAndSwitchingOff(t *testing.T) {
 	h.sender.Read(events(4)[3])
 	require.Eventually(t, func() bool { return len(h.clock.waited()) >= 3 }, 5*time.Second, time.Millisecond)
 	assert.Len(t, h.receiver.requests(), 1, "nothing is sent once the URL is cleared")
+}
+
+// memSpool is a Spool in memory.
+type memSpool struct {
+	mu     sync.Mutex
+	events []receipts.ReadEvent
+}
+
+func (m *memSpool) SpoolReadEvents(events []receipts.ReadEvent) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.events = append(m.events, events...)
+	return nil
+}
+
+func (m *memSpool) ClaimSpooledReadEvents() ([]receipts.ReadEvent, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := m.events
+	m.events = nil
+	return out, nil
+}
+
+func TestUndeliveredEventsSurviveARestart(t *testing.T) {
+	spool := &memSpool{}
+	h := newHarness(t, 0)
+	h.sender.opts.Spool = spool
+	h.receiver.hold = true
+	h.sender.Start(func(e []receipts.ReadEvent) ([]receipts.ReadEvent, error) { return e, nil })
+	for _, e := range events(MaxBatch + 2) {
+		h.sender.Read(e)
+	}
+	h.waitRequests(t, 1) // the receiver holds the first batch
+	h.sender.Close()
+	assert.Len(t, spool.events, MaxBatch+2, "the batch in flight and the queue are spooled")
+
+	next := newHarness(t, 0)
+	next.sender.opts.Spool = spool
+	next.start(t, nil)
+	got := next.waitRequests(t, 2)
+	assert.Equal(t, "e00000", got[0].events[0].ID)
+	assert.Equal(t, MaxBatch+2, len(got[0].events)+len(got[1].events))
+	assert.Empty(t, spool.events, "claimed")
 }
