@@ -176,3 +176,38 @@ func setSend(t *testing.T, u *mmtest.User, send bool) {
 	_, res, err := u.Plugin.SetSendReadReceipts(t.Context(), send)
 	requireOK(t, res, err)
 }
+
+// TestWebhookEventsSurviveAPluginRestart: events the receiver has not taken
+// when the plugin stops are kept and sent once it runs again.
+func TestWebhookEventsSurviveAPluginRestart(t *testing.T) {
+	recv := newReceiver(t, 1<<30) // fails until told otherwise
+	close(recv.release)
+	env := newEnv(t)
+	author, reader := env.NewUser(t, "restartauthor"), env.NewUser(t, "restartreader")
+	dm := env.DM(t, author, reader)
+
+	ws := author.WS(t)
+	s := baseline
+	s.WebhookURL, s.WebhookSecret = recv.URL, webhookSecret
+	withSettings(t, s)
+	_, err := ws.WaitFor(mmtest.EventConfig, 15*time.Second, nil)
+	require.NoError(t, err, "the plugin applied the webhook settings")
+
+	post := postTracked(t, author, dm.Id, "before the restart")
+	requireRecorded(t, reader, post.Id)
+	require.NoError(t, mmtest.Poll(15*time.Second, 50*time.Millisecond, func() (bool, string) {
+		return len(recv.deliveries()) > 0, "no delivery tried yet"
+	}), "the receiver refused the event at least once")
+
+	_, err = suite.Admin.DisablePlugin(t.Context(), mmtest.PluginID)
+	require.NoError(t, err)
+	recv.mu.Lock()
+	recv.fail = 0
+	recv.mu.Unlock()
+	_, err = suite.Admin.EnablePlugin(t.Context(), mmtest.PluginID)
+	require.NoError(t, err)
+	require.NoError(t, mmtest.WaitPluginRunning(t.Context(), suite.Admin, 60*time.Second))
+
+	got := recv.accepted(t, post.Id, reader.Id)
+	assert.Equal(t, author.Id, got.AuthorID)
+}
