@@ -97,3 +97,30 @@ func TestVisibleReadsKeepsThePrivacyRules(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []receipts.ReadEvent{ev(alice, bob), ev(bob, carol)}, got, "none for an author who left the channel")
 }
+
+// TestWebhookAddsNoStorageWorkToReads: recording a read takes as many KV
+// operations with the webhook on as with it off.
+func TestWebhookAddsNoStorageWorkToReads(t *testing.T) {
+	opsPerRead := func(url string) int64 {
+		e := newEnv(t, func(c *config.Config) { c.WebhookURL, c.WebhookSecret = url, "0123456789abcdef" })
+		kv := &countingKV{KV: e.kv}
+		out := &sink{}
+		e.svc = receipts.New(receipts.Deps{
+			Store: store.New(kv), Platform: e.mm, Publisher: e.pub, Logger: nopLogger{},
+			Config: e.config, Secret: []byte("s"), Now: e.clock, NotifyInterval: time.Hour, ReadEvents: out,
+		})
+		t.Cleanup(e.svc.Close)
+		alice, bob := e.mm.addUser("alice"), e.mm.addUser("bob")
+		ch := e.mm.addChannel(receipts.ChannelGroup, alice, bob, e.mm.addUser("carol"))
+		p := e.post(ch, alice)
+		before := kv.ops.Load()
+		e.read(bob, p)
+		if url != "" {
+			require.Len(t, out.all(), 1)
+		}
+		return kv.ops.Load() - before
+	}
+	off, on := opsPerRead(""), opsPerRead("https://hooks.example.com")
+	t.Logf("KV operations to record one read: webhook off %d, on %d", off, on)
+	assert.Equal(t, off, on)
+}
