@@ -118,8 +118,6 @@ func runComparison(b *testing.B) {
 		_, res, err := author.Plugin.Readers(ctx, one.Id, "unread", "", 100)
 		return okOrErr(res, err)
 	}))
-	// The author's rate limit (a burst of 300, then 100 a second) refills before the next author-only rows.
-	time.Sleep(3 * time.Second)
 	add(measure(b, "plugin: GET /posts/{id}/curve (20 read)", benchIterations, func(int) error {
 		_, res, err := author.Plugin.Curve(ctx, posts[0])
 		return okOrErr(res, err)
