@@ -369,6 +369,55 @@ test('under per-message requests, the channel menu asks for receipts on what the
     }
 });
 
+test('the readers dialog draws the read curve with its summary, follows the theme, and marks who read before an edit', async (ctx) => {
+    const {alice, bob} = ctx.pages;
+    await openChannel(alice, ctx.gm.id);
+    const p = await post(ctx.users.alice, ctx.gm.id, `Announcement (${ctx.run})`);
+    await alice.page.locator(indicator(p.id)).waitFor({timeout: 10000});
+    await openChannel(bob, ctx.gm.id);
+    await waitForState(alice, p.id, 'some');
+
+    await api(ctx.users.alice.token, 'PUT', `/api/v4/posts/${p.id}/patch`, {message: `Announcement, corrected (${ctx.run})`});
+    await eventually('the receipt to carry edited_at', async () => (await query(ctx.users.alice, p.id)).receipts[0]?.edited_at > 0);
+    await api(ctx.users.carol.token, 'POST', `${PLUGIN}/reads`, {post_ids: [p.id]});
+    await waitForState(alice, p.id, 'all');
+
+    await alice.page.locator(indicator(p.id)).click();
+    const dialog = alice.page.getByRole('dialog', {name: 'Read receipts'});
+    const chart = dialog.getByRole('img', {name: /^Read by 2 of 2 so far/});
+    await chart.waitFor({timeout: 10000});
+    const summary = await dialog.locator('figure.readreceipts-curve figcaption').textContent();
+    assert.equal(await chart.getAttribute('aria-labelledby'), await dialog.locator('figure.readreceipts-curve figcaption').getAttribute('id'));
+    assert.match(summary, /^Read by 2 of 2 so far\.$/, 'a post younger than 5 minutes has no milestones yet');
+
+    const row = (name) => dialog.getByRole('tabpanel').getByRole('listitem').filter({hasText: name});
+    await row(ctx.users.bob.username).getByText('before edit').waitFor();
+    assert.equal(await row(ctx.users.carol.username).getByText('before edit').count(), 0);
+    await dialog.screenshot({path: path.join(ARTIFACTS, 'alice-read-curve.png')});
+
+    // The chart takes its colours from the theme's CSS variables, as Mattermost sets them.
+    const line = dialog.locator('figure.readreceipts-curve path').nth(1);
+    assert.equal(await line.evaluate((el) => getComputedStyle(el).stroke), 'rgb(28, 88, 217)');
+    await alice.page.evaluate(() => {
+        const root = document.documentElement.style;
+        root.setProperty('--button-bg', '#5d89ea');
+        root.setProperty('--center-channel-bg', '#1f1f1f');
+        root.setProperty('--center-channel-color', '#dddddd');
+        root.setProperty('--center-channel-color-rgb', '221, 221, 221');
+    });
+    try {
+        assert.equal(await line.evaluate((el) => getComputedStyle(el).stroke), 'rgb(93, 137, 234)');
+        await dialog.screenshot({path: path.join(ARTIFACTS, 'alice-read-curve-dark.png')});
+    } finally {
+        await alice.page.evaluate(() => {
+            for (const name of ['--button-bg', '--center-channel-bg', '--center-channel-color', '--center-channel-color-rgb']) {
+                document.documentElement.style.removeProperty(name);
+            }
+        });
+    }
+    await dialog.getByRole('button', {name: 'Close'}).click();
+});
+
 // An unlicensed server caps active users, so every run deactivates its own.
 async function deactivateUsers(users) {
     for (const user of Object.values(users ?? {})) {

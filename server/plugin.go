@@ -16,6 +16,7 @@ import (
 	"github.com/readreceipts/mattermost-plugin-readreceipts/server/config"
 	"github.com/readreceipts/mattermost-plugin-readreceipts/server/receipts"
 	"github.com/readreceipts/mattermost-plugin-readreceipts/server/store"
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/webhook"
 )
 
 // Intervals of the cluster-wide jobs.
@@ -36,6 +37,7 @@ type Plugin struct {
 	http     http.Handler
 	commands *command.Handler
 	jobs     []*cluster.Job
+	webhook  *webhook.Sender
 
 	// activated guards config events: none is sent for the initial load.
 	mu        sync.Mutex
@@ -58,17 +60,21 @@ func (p *Plugin) OnActivate() error {
 	if err != nil {
 		return errors.Wrap(err, "failed to load cursor secret")
 	}
+	p.webhook = p.newWebhook()
 	p.service = receipts.New(receipts.Deps{
-		Store:     st,
-		Platform:  p.platform,
-		Publisher: publisher{api: p.API},
-		Cluster:   clusterEvents{api: p.API},
-		Logger:    &p.client.Log,
-		Config:    p.config.Get,
-		Secret:    secret,
+		Store:      st,
+		Platform:   p.platform,
+		Publisher:  publisher{api: p.API},
+		Cluster:    clusterEvents{api: p.API},
+		Logger:     &p.client.Log,
+		Config:     p.config.Get,
+		Secret:     secret,
+		ReadEvents: p.webhook,
 	})
+	p.webhook.Start(p.service.VisibleReads)
 	p.http = api.NewHandler(p.service, p.config.Get, &p.client.Log, st)
 	p.commands = command.New(p.service, p.config.Get)
+	p.commands.UseClock(userClock{api: p.API})
 	if err := p.API.RegisterCommand(command.Definition()); err != nil {
 		return errors.Wrap(err, "failed to register /receipts")
 	}
@@ -102,6 +108,9 @@ func (p *Plugin) OnDeactivate() error {
 	if p.service != nil {
 		p.service.Close()
 	}
+	if p.webhook != nil {
+		p.webhook.Close()
+	}
 	return nil
 }
 
@@ -119,6 +128,14 @@ func (p *Plugin) ExecuteCommand(_ *plugin.Context, args *model.CommandArgs) (*mo
 // their author has read.
 func (p *Plugin) MessageHasBeenPosted(_ *plugin.Context, post *model.Post) {
 	p.service.PostCreated(toPost(post))
+}
+
+// MessageHasBeenUpdated notes when the author edited a tracked post. Mattermost
+// moves EditAt when the message, files or attachments change, not on pinning.
+func (p *Plugin) MessageHasBeenUpdated(_ *plugin.Context, newPost, oldPost *model.Post) {
+	if newPost.EditAt != oldPost.EditAt {
+		p.service.PostEdited(newPost.Id, newPost.EditAt)
+	}
 }
 
 // MessageHasBeenDeleted deletes the post's receipts.

@@ -24,6 +24,7 @@ type Service interface {
 	SetChannelEnabled(userID, channelID string, enabled bool) (receipts.ChannelSettings, error)
 	UserSettings(userID string) (receipts.UserSettings, error)
 	SetSendReadReceipts(userID string, send bool) (receipts.UserSettings, error)
+	ReadCurve(userID, postID string) (receipts.Curve, error)
 }
 
 // Logger is the structured logger the handlers report internal errors to.
@@ -49,6 +50,7 @@ func NewHandler(svc Service, cfg func() config.Config, log Logger, usage UsageCo
 	h.route("POST /api/v1/channels/{channel_id}/read", h.postChannelRead)
 	h.route("POST /api/v1/receipts/query", h.postReceiptsQuery)
 	h.route("GET /api/v1/posts/{post_id}/readers", h.getReaders)
+	h.route("GET /api/v1/posts/{post_id}/curve", h.getCurve)
 	h.route("GET /api/v1/channels/{channel_id}/settings", h.getChannelSettings)
 	h.route("PUT /api/v1/channels/{channel_id}/settings", h.putChannelSettings)
 	h.route("GET /api/v1/me/settings", h.getMySettings)

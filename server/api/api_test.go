@@ -54,6 +54,10 @@ func (s *stubService) SetSendReadReceipts(_ string, send bool) (receipts.UserSet
 	return receipts.UserSettings{SendReadReceipts: send}, s.err
 }
 
+func (s *stubService) ReadCurve(_, postID string) (receipts.Curve, error) {
+	return receipts.Curve{PostID: postID, Points: []receipts.CurvePoint{}}, s.err
+}
+
 type discard struct{}
 
 func (discard) Error(string, ...any) {}

@@ -24,12 +24,16 @@ type Service interface {
 	SetChannelEnabled(userID, channelID string, enabled bool) (receipts.ChannelSettings, error)
 	UserSettings(userID string) (receipts.UserSettings, error)
 	SetSendReadReceipts(userID string, send bool) (receipts.UserSettings, error)
+	QueryReceipts(userID string, postIDs []string) (receipts.QueryResult, error)
+	Readers(userID, postID string, q receipts.ReaderQuery) (receipts.ReaderPage, error)
+	NewestOwnPost(userID, channelID, rootID string) (string, error)
 }
 
 // Handler runs /receipts.
 type Handler struct {
 	svc    Service
 	config func() config.Config
+	clock  Clock
 }
 
 // New returns a Handler.
@@ -41,7 +45,8 @@ const help = "###### Read receipts\n" +
 	"- `/receipts status` — whether this channel has read receipts, and your own setting\n" +
 	"- `/receipts on` / `/receipts off` — turn read receipts on or off for this channel (channel admins; any member of a direct or group message)\n" +
 	"- `/receipts privacy on` / `/receipts privacy off` — send read receipts to others, or stop sending them\n" +
-	"- `/receipts privacy` — what others see of you"
+	"- `/receipts privacy` — what others see of you\n" +
+	"- `/receipts who [post id or permalink] [page]` — who has read your newest message here (or the one given)"
 
 // Definition describes /receipts with its autocomplete.
 func Definition() *model.Command {
@@ -55,14 +60,15 @@ func Definition() *model.Command {
 		{Item: "off", HelpText: "Stop sending read receipts"},
 	})
 	data.AddCommand(privacy)
+	data.AddCommand(model.NewAutocompleteData("who", "[post id or permalink] [page]", "Who has read your newest message here, or the one given"))
 	data.AddCommand(model.NewAutocompleteData("help", "", "Show help"))
 	return &model.Command{
 		Trigger:          Trigger,
 		DisplayName:      "Read Receipts",
 		Description:      "Read receipts for this channel and your privacy",
 		AutoComplete:     true,
-		AutoCompleteDesc: "Available commands: status, on, off, privacy, help",
-		AutoCompleteHint: "[status|on|off|privacy on|privacy off|help]",
+		AutoCompleteDesc: "Available commands: status, on, off, privacy, who, help",
+		AutoCompleteHint: "[status|on|off|privacy on|privacy off|who|help]",
 		AutocompleteData: data,
 	}
 }
@@ -73,10 +79,13 @@ func (h *Handler) Execute(args *model.CommandArgs) *model.CommandResponse {
 	if len(fields) > 0 {
 		fields = fields[1:]
 	}
-	return &model.CommandResponse{
-		ResponseType: model.CommandResponseTypeEphemeral,
-		Text:         h.run(args.UserId, args.ChannelId, fields),
+	var text string
+	if len(fields) > 0 && fields[0] == "who" {
+		text = h.who(args, fields[1:])
+	} else {
+		text = h.run(args.UserId, args.ChannelId, fields)
 	}
+	return &model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral, Text: text}
 }
 
 func (h *Handler) run(userID, channelID string, fields []string) string {

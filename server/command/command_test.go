@@ -71,7 +71,7 @@ func TestDefinitionHasAutocomplete(t *testing.T) {
 	d := Definition()
 	assert.Equal(t, Trigger, d.Trigger)
 	assert.True(t, d.AutoComplete)
-	assert.Len(t, d.AutocompleteData.SubCommands, 5)
+	assert.Len(t, d.AutocompleteData.SubCommands, 6)
 }
 
 // TestPrivacyAloneExplains: `/receipts privacy` says what others see of the

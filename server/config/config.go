@@ -48,6 +48,10 @@ type Config struct {
 	Reciprocal            bool
 	CountsVisibleTo       string
 	RetentionDays         int
+	// WebhookURL receives read events (empty: none); WebhookSecret signs
+	// them. Neither is ever sent to clients.
+	WebhookURL    string
+	WebhookSecret string
 }
 
 // Default returns the settings that apply when the admin has set nothing.
@@ -93,6 +97,8 @@ func Parse(settings map[string]any) (Config, error) {
 	set("Reciprocal", boolInto(&c.Reciprocal))
 	set("CountsVisibleTo", stringInto(&c.CountsVisibleTo))
 	set("RetentionDays", intInto(&c.RetentionDays))
+	set("WebhookURL", stringInto(&c.WebhookURL))
+	set("WebhookSecret", stringInto(&c.WebhookSecret))
 	if err != nil {
 		return Config{}, err
 	}
@@ -113,7 +119,7 @@ func (c Config) Validate() error {
 	case c.RetentionDays < 0 || c.RetentionDays > MaxRetentionDays:
 		return errors.Errorf("RetentionDays must be between 0 and %d, not %d", MaxRetentionDays, c.RetentionDays)
 	}
-	return nil
+	return c.validateWebhook()
 }
 
 // Client is the subset of settings that any signed-in user may read

@@ -79,7 +79,7 @@ func (s *Service) receipt(postID string, rec *PostRecord) (Receipt, error) {
 	if err != nil {
 		return Receipt{}, err
 	}
-	r := Receipt{PostID: postID, ChannelID: rec.ChannelID, ReadCount: rec.ReadCount}
+	r := Receipt{PostID: postID, ChannelID: rec.ChannelID, ReadCount: rec.ReadCount, EditedAt: rec.EditedAt}
 	for i, u := range snap.Users {
 		if u == rec.AuthorID {
 			continue

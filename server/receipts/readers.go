@@ -127,6 +127,7 @@ func (s *Service) readPage(postID string, rec *PostRecord, c cursor, perPage int
 	if err != nil {
 		return ReaderPage{}, err
 	}
+	markBeforeEdit(users, rec.EditedAt)
 	page := ReaderPage{Users: users, IsFinished: !more}
 	if more {
 		last := sorted[len(sorted)-1]

@@ -117,7 +117,11 @@ func (s *Service) recordRead(postID string, rec *PostRecord, pv privacy, userID 
 	if rec.Readers.Has(i) {
 		return ReasonAlreadyRead, nil
 	}
-	return s.commitRead(postID, &pendingRead{userID: userID, index: i, at: at})
+	reason, err := s.commitRead(postID, &pendingRead{userID: userID, index: i, at: at})
+	if err == nil && reason == "" {
+		s.emitRead(postID, rec, userID, at)
+	}
+	return reason, err
 }
 
 // MarkChannelRead answers POST /channels/{id}/read: every tracked post in the

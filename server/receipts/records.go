@@ -42,6 +42,8 @@ type PostRecord struct {
 	// Tail holds the newest reads, sorted like all reads: by read time, then
 	// user id. Chunks and Tail together are one sorted list.
 	Tail []ReadEntry `json:"r"`
+	// EditedAt is when the author last edited the post (ms), 0 if never.
+	EditedAt int64 `json:"e,omitempty"`
 }
 
 // ReadEntry is one read.

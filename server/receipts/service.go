@@ -26,6 +26,7 @@ type Service struct {
 	memberLocks stripedLocks
 	views       viewState
 	catchUp     catchUp
+	readEvents  ReadEvents
 }
 
 // Deps are the Service's collaborators.
@@ -44,6 +45,8 @@ type Deps struct {
 	// NotifyInterval is the shortest time between two events for one post;
 	// zero means one second.
 	NotifyInterval time.Duration
+	// ReadEvents receives recorded reads for the webhook; nil sends none.
+	ReadEvents ReadEvents
 }
 
 // New builds a Service.
@@ -59,6 +62,7 @@ func New(d Deps) *Service {
 		secret:      d.Secret,
 		snapshots:   newSnapshotCache(1024),
 		memberCache: newMemberCache(memberCacheTTL),
+		readEvents:  d.ReadEvents,
 	}
 	if s.now == nil {
 		s.now = time.Now

@@ -59,6 +59,7 @@ type Receipt struct {
 	Timestamp   int64  `json:"timestamp"`
 	ReadCount   int    `json:"read_count"`
 	UnreadCount int    `json:"unread_count"`
+	EditedAt    int64  `json:"edited_at"`
 }
 
 // Map renders the receipt with primitives only, as websocket payloads need.
@@ -71,6 +72,7 @@ func (r Receipt) Map() map[string]any {
 		"timestamp":    r.Timestamp,
 		"read_count":   r.ReadCount,
 		"unread_count": r.UnreadCount,
+		"edited_at":    r.EditedAt,
 	}
 }
 
@@ -94,6 +96,8 @@ type ReaderUser struct {
 	UserID   string `json:"user_id"`
 	Username string `json:"username"`
 	ReadAt   int64  `json:"read_at"`
+	// BeforeEdit is true when the read came before the post's last edit.
+	BeforeEdit bool `json:"before_edit"`
 }
 
 // ReaderPage answers GET /posts/{id}/readers.

@@ -22,6 +22,8 @@ import (
 //	cursor_secret         the key that signs reader-list cursors
 //	cc:<hash>             claim on announcing a settings change (expires in a minute)
 //	rl:<user>:<window>    decimal: the user's request cost in one rate-limit window, all servers (expires)
+//	wqi                   spoolIndex: webhook event batches a stopping server left behind
+//	wq:<id>               spoolBatch: one such batch, deleted by the server that claims it
 //
 // pluginapi's cluster jobs and mutexes add their own keys (cron_*, mutex_*).
 const (
@@ -38,6 +40,8 @@ const (
 	keyCursorSecret    = "cursor_secret"
 	prefixConfigClaim  = "cc"
 	prefixUsage        = "rl"
+	keySpoolIndex      = "wqi"
+	prefixSpool        = "wq"
 )
 
 func join(parts ...string) string { return strings.Join(parts, ":") }
@@ -60,6 +64,8 @@ func configClaimKey(hash string) string { return join(prefixConfigClaim, hash) }
 func usageKey(userID string, window int64) string {
 	return join(prefixUsage, userID, strconv.FormatInt(window, 10))
 }
+
+func spoolKey(id string) string { return join(prefixSpool, id) }
 
 // parseKey splits a key into its prefix and the id after it.
 func parseKey(key string) (prefix, id string) {

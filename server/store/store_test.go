@@ -23,6 +23,7 @@ func TestEveryKeyFits(t *testing.T) {
 		postKey(id), readChunkKey(id, big), snapshotKey(strings.Repeat("f", 32)), channelIndexKey(id),
 		indexChunkKey(id, big), channelSettingKey(id), watermarkKey(id, id), keyOptOuts, keyWatch, keyCursorSecret,
 		configClaimKey(strings.Repeat("f", 64)), usageKey(id, math.MaxInt64), viewStateKey(id),
+		keySpoolIndex, spoolKey(strings.Repeat("f", 26)),
 	}
 	for _, k := range keys {
 		assert.LessOrEqual(t, len(k), maxKeyLength, k)

@@ -118,6 +118,14 @@ func runComparison(b *testing.B) {
 		_, res, err := author.Plugin.Readers(ctx, one.Id, "unread", "", 100)
 		return okOrErr(res, err)
 	}))
+	add(measure(b, "plugin: GET /posts/{id}/curve (20 read)", benchIterations, func(int) error {
+		_, res, err := author.Plugin.Curve(ctx, posts[0])
+		return okOrErr(res, err)
+	}))
+	add(measure(b, "plugin: /receipts who <post> (20 read)", benchIterations/5, func(int) error {
+		_, _, err := author.Client.ExecuteCommandWithTeam(ctx, ch.Id, env.Team.Id, "/receipts who "+posts[0])
+		return err
+	}))
 	add(concurrentReads(b, env, author))
 	// Last, because every new post makes the plugin work in the background.
 	add(measure(b, "server: POST /posts (create)", benchIterations/5, func(i int) error {

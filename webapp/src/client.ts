@@ -5,6 +5,7 @@ import type {
     MySettings,
     PluginConfig,
     QueryResult,
+    ReadCurve,
     ReaderFilter,
     ReadersPage,
     ReadsResult,
@@ -117,6 +118,10 @@ export class Client {
             query.set('cursor', cursor);
         }
         return this.request('GET', `/posts/${encodeURIComponent(postId)}/readers?${query.toString()}`);
+    }
+
+    getCurve(postId: string): Promise<ReadCurve> {
+        return this.request('GET', `/posts/${encodeURIComponent(postId)}/curve`);
     }
 
     getChannelSettings(channelId: string): Promise<ChannelSettings> {

@@ -13,6 +13,9 @@ export interface Receipt {
     timestamp: number;
     read_count: number;
     unread_count: number;
+
+    /** When the author last edited the post (ms), 0 if never; absent from servers before edits were tracked. */
+    edited_at?: number;
 }
 
 export type QuerySkipReason = 'not_found' | 'not_tracked' | 'no_permission' | 'hidden_by_privacy';
@@ -84,12 +87,30 @@ export interface Reader {
 
     /** 0 in the unread list. */
     read_at: number;
+
+    /** The read came before the post's last edit; absent from servers before edits were tracked. */
+    before_edit?: boolean;
 }
 
 export interface ReadersPage {
     users: Reader[];
     next_cursor: string;
     is_finished: boolean;
+    read_count: number;
+    unread_count: number;
+}
+
+/** CurvePoint: read_count recipients had read the post after_ms after it was created. */
+export interface CurvePoint {
+    after_ms: number;
+    read_count: number;
+}
+
+/** ReadCurve is GET /posts/{id}/curve: cumulative reads over time, at most 100 points. */
+export interface ReadCurve {
+    post_id: string;
+    create_at: number;
+    points: CurvePoint[];
     read_count: number;
     unread_count: number;
 }

@@ -22,6 +22,9 @@ type Settings struct {
 	Reciprocal            bool
 	CountsVisibleTo       string
 	RetentionDays         int
+	// WebhookURL and WebhookSecret are server-side only: GET /config never shows them.
+	WebhookURL    string
+	WebhookSecret string
 }
 
 // DefaultSettings are the defaults of API.md.
@@ -55,6 +58,8 @@ func (s Settings) Map() map[string]any {
 		"reciprocal":            s.Reciprocal,
 		"countsvisibleto":       s.CountsVisibleTo,
 		"retentiondays":         s.RetentionDays,
+		"webhookurl":            s.WebhookURL,
+		"webhooksecret":         s.WebhookSecret,
 	}
 }
 

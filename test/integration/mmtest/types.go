@@ -51,6 +51,7 @@ type Receipt struct {
 	Timestamp   int64  `json:"timestamp"`
 	ReadCount   int    `json:"read_count"`
 	UnreadCount int    `json:"unread_count"`
+	EditedAt    int64  `json:"edited_at"`
 }
 
 // QueryResult is the answer of POST /receipts/query.
@@ -65,6 +66,8 @@ type Reader struct {
 	UserID   string `json:"user_id"`
 	Username string `json:"username"`
 	ReadAt   int64  `json:"read_at"`
+	// BeforeEdit: the read came before the post's last edit.
+	BeforeEdit bool `json:"before_edit"`
 }
 
 // ReadersPage is the answer of GET /posts/{id}/readers.

@@ -10,6 +10,8 @@ import type {GlobalState} from '../../selectors';
 import {formatWhen} from '../../time';
 import type {ReaderFilter} from '../../types';
 
+import ReadCurve from '../read_curve/read_curve';
+
 import {useReaders} from './use_readers';
 import type {ReadersList} from './use_readers';
 
@@ -39,6 +41,18 @@ function tabStyle(active: boolean): React.CSSProperties {
         border: 'none', background: 'none', padding: '8px 0', cursor: 'pointer', color: active ? 'var(--button-bg, #1c58d9)' : 'inherit',
         borderBottom: active ? '2px solid var(--button-bg, #1c58d9)' : '2px solid transparent', fontWeight: 600,
     };
+}
+
+/** BeforeEditMark tells the author that this reader read the text before the last edit. */
+function BeforeEditMark() {
+    const intl = useIntl();
+    return (
+        <span
+            className='readreceipts-before-edit'
+            title={intl.formatMessage({id: 'readreceipts.readers.before_edit_hint', defaultMessage: 'Read before your last edit'})}
+            style={styles.time}
+        >{intl.formatMessage({id: 'readreceipts.readers.before_edit', defaultMessage: 'before edit'})}</span>
+    );
 }
 
 function ReaderRows({list, filter}: {list: ReadersList; filter: ReaderFilter}) {
@@ -86,6 +100,7 @@ function ReaderRows({list, filter}: {list: ReadersList; filter: ReaderFilter}) {
                     />
                     <span style={styles.name}>{u.username}</span>
                     {filter === 'read' && u.read_at > 0 && <span style={styles.time}>{formatWhen(intl, u.read_at)}</span>}
+                    {filter === 'read' && u.before_edit && <BeforeEditMark/>}
                 </li>
             ))}
             {note && <li style={styles.note}>{note}</li>}
@@ -101,7 +116,7 @@ function ReadersDialog({postId}: {postId: string}) {
     const receipt = entry?.status === 'tracked' ? entry.receipt : null;
 
     // A changed receipt (a live event) reloads both lists.
-    const version = receipt ? `${receipt.read_count}:${receipt.unread_count}` : '';
+    const version = receipt ? `${receipt.read_count}:${receipt.unread_count}:${receipt.edited_at ?? 0}` : '';
     const read = useReaders(postId, 'read', version);
     const unread = useReaders(postId, 'unread', version);
 
@@ -144,6 +159,10 @@ function ReadersDialog({postId}: {postId: string}) {
                         onClick={() => dispatch(closeReaders())}
                     >{'×'}</button>
                 </div>
+                <ReadCurve
+                    postId={postId}
+                    version={version}
+                />
                 <div
                     role='tablist'
                     style={styles.tabs}

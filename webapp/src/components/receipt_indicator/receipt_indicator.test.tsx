@@ -55,6 +55,16 @@ describe('ReceiptIndicator', () => {
         expect((el.firstChild as HTMLElement).style.color).toBe('rgb(1, 2, 3)');
     });
 
+    it('says "edited after read" when the author edited a direct message after it was read', () => {
+        const readAt = new Date(2024, 4, 10, 14, 2).getTime();
+        const now = new Date(2024, 4, 10, 18, 0).getTime();
+        const {unmount} = show(dm({is_peer_read: true, timestamp: readAt, read_count: 1, unread_count: 0, edited_at: readAt + 60_000}), undefined, now);
+        expect(screen.getByRole('img').getAttribute('title')).toBe('Read 2:02 PM, edited after read');
+        unmount();
+        show(dm({is_peer_read: true, timestamp: readAt, read_count: 1, unread_count: 0, edited_at: readAt - 60_000}), undefined, now);
+        expect(screen.getByRole('img').getAttribute('title')).toBe('Read 2:02 PM');
+    });
+
     it('says "yesterday" and the date for older reads', () => {
         const now = new Date(2024, 4, 10, 9, 0).getTime();
         const {unmount} = show(dm({is_peer_read: true, timestamp: new Date(2024, 4, 9, 22, 15).getTime()}), undefined, now);

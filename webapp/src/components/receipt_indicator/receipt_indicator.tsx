@@ -59,6 +59,9 @@ export default function ReceiptIndicator({receipt, theme, onOpen, now}: ReceiptI
         );
         label = text;
     }
+    if (state === 'read' && (receipt.edited_at ?? 0) > receipt.timestamp && receipt.timestamp > 0) {
+        label = intl.formatMessage({id: 'readreceipts.indicator.edited_after_read', defaultMessage: '{label}, edited after read'}, {label});
+    }
 
     const content = (
         <>
