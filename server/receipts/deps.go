@@ -35,7 +35,9 @@ type ChannelStore interface {
 	IndexChunk(channelID string, k int) ([]IndexEntry, error)
 	WriteIndexChunk(channelID string, k int, entries []IndexEntry) error
 	ChannelSetting(channelID string) (*ChannelSetting, error)
-	SaveChannelSetting(channelID string, s *ChannelSetting) error
+	// UpdateChannelSetting applies fn with compare-and-set (a zero value when
+	// there is none yet).
+	UpdateChannelSetting(channelID string, fn func(s *ChannelSetting) error) error
 	Watermark(channelID, userID string) (int64, error)
 	// RaiseWatermark moves the watermark forward to until, never back.
 	RaiseWatermark(channelID, userID string, until int64) error

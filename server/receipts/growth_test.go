@@ -122,3 +122,25 @@ func TestQuietChannelCostsNoMembershipList(t *testing.T) {
 		})
 	}
 }
+
+// TestLateTrackingJudgesThePostByItsTime: a post created while its channel
+// was off, and reached by a query only after the channel was turned on
+// again, is not tracked.
+func TestLateTrackingJudgesThePostByItsTime(t *testing.T) {
+	e := newEnv(t)
+	alice, bob := e.mm.addUser("alice"), e.mm.addUser("bob")
+	ch := e.mm.addChannel(receipts.ChannelGroup, alice, bob, e.mm.addUser("carol"))
+	_, err := e.svc.SetChannelEnabled(alice, ch, false)
+	assert.NoError(t, err)
+	off := receipts.Post{ID: newID(), ChannelID: ch, UserID: alice, CreateAt: e.clock().UnixMilli()}
+	e.mm.addPost(off) // its posted hook has not run yet
+	_, err = e.svc.SetChannelEnabled(alice, ch, true)
+	assert.NoError(t, err)
+	on := e.post(ch, alice)
+
+	res, err := e.svc.QueryReceipts(alice, []string{off.ID, on})
+	assert.NoError(t, err)
+	assert.Equal(t, []receipts.Skipped{{PostID: off.ID, Reason: receipts.ReasonNotTracked}}, res.Skipped)
+	e.svc.PostCreated(off) // the hook, late
+	assert.Equal(t, receipts.ReasonNotTracked, e.skipReason(e.read(bob, off.ID), off.ID))
+}

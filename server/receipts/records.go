@@ -142,12 +142,59 @@ type ChannelIndex struct {
 	Tail   []IndexEntry `json:"r"`
 }
 
-// ChannelSetting is a channel-level switch set by someone who manages it.
+// ChannelSetting is a channel-level switch set by someone who manages it,
+// with its recent changes, so that a post can be judged by the switch as it
+// was when the post was created (a post tracked late, after a change).
 type ChannelSetting struct {
 	Version int    `json:"v"`
 	Off     bool   `json:"off"`
 	By      string `json:"by"`
 	At      int64  `json:"at"`
+	// History holds the last changes, oldest first, the current one last;
+	// Truncated says that older ones were dropped.
+	History   []ChannelChange `json:"h,omitempty"`
+	Truncated bool            `json:"tr,omitempty"`
+}
+
+// ChannelChange is one change of a channel's switch.
+type ChannelChange struct {
+	Off bool  `json:"off"`
+	At  int64 `json:"at"`
+}
+
+// maxChannelChanges bounds a channel setting's history.
+const maxChannelChanges = 16
+
+// set records a change made at time at.
+func (c *ChannelSetting) set(off bool, by string, at int64) {
+	if c.At != 0 && len(c.History) == 0 { // written before histories were kept
+		c.History = []ChannelChange{{Off: c.Off, At: c.At}}
+		c.Truncated = true
+	}
+	c.Version, c.Off, c.By, c.At = FormatVersion, off, by, at
+	c.History = append(c.History, ChannelChange{Off: off, At: at})
+	if n := len(c.History) - maxChannelChanges; n > 0 {
+		c.History, c.Truncated = c.History[n:], true
+	}
+}
+
+// offAt reports whether the switch was off at time t. Before every change
+// it knows of, it answers on only if it knows there was none before
+// (receipts are on by default); otherwise off, so that a post is never
+// tracked against the wishes of whoever turned the channel off.
+func (c *ChannelSetting) offAt(t int64) bool {
+	if c == nil {
+		return false
+	}
+	if t >= c.At {
+		return c.Off
+	}
+	for i := len(c.History) - 1; i >= 0; i-- {
+		if c.History[i].At <= t {
+			return c.History[i].Off
+		}
+	}
+	return c.Truncated || len(c.History) == 0
 }
 
 // OptOuts is the set of users who stopped sending read receipts, with when,

@@ -37,6 +37,12 @@ func typeEnabled(channelType string, cfg config.Config) bool {
 
 // channelSettings decides whether a channel has receipts now, and why not.
 func (s *Service) channelSettings(ch *Channel, cfg config.Config) (ChannelSettings, error) {
+	return s.channelSettingsAt(ch, cfg, s.nowMillis())
+}
+
+// channelSettingsAt is channelSettings with the channel's own switch as it
+// was at time at (a post is judged by the switch when it was created).
+func (s *Service) channelSettingsAt(ch *Channel, cfg config.Config, at int64) (ChannelSettings, error) {
 	out := ChannelSettings{ChannelID: ch.ID, RequestMode: cfg.RequestMode}
 	if !typeEnabled(ch.Type, cfg) {
 		out.Reason = ReasonTypeDisabled
@@ -46,7 +52,7 @@ func (s *Service) channelSettings(ch *Channel, cfg config.Config) (ChannelSettin
 	if err != nil {
 		return out, errors.Wrap(err, "failed to load channel setting")
 	}
-	if setting != nil && setting.Off {
+	if setting.offAt(at) {
 		out.Reason = ReasonTurnedOff
 		return out, nil
 	}
@@ -104,8 +110,12 @@ func (s *Service) SetChannelEnabled(userID, channelID string, enabled bool) (Cha
 		}
 		return ChannelSettings{}, err
 	}
-	setting := &ChannelSetting{Version: FormatVersion, Off: !enabled, By: userID, At: s.nowMillis()}
-	if err = s.store.SaveChannelSetting(channelID, setting); err != nil {
+	now := s.nowMillis()
+	err = s.store.UpdateChannelSetting(channelID, func(cs *ChannelSetting) error {
+		cs.set(!enabled, userID, now)
+		return nil
+	})
+	if err != nil {
 		return ChannelSettings{}, errors.Wrap(err, "failed to save channel setting")
 	}
 	out, err := s.channelSettings(ch, s.config())

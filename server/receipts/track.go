@@ -54,7 +54,7 @@ func (s *Service) track(p Post) (*PostRecord, error) {
 	if err != nil {
 		return nil, errors.Wrap(err, "failed to get channel")
 	}
-	settings, err := s.channelSettings(ch, cfg)
+	settings, err := s.channelSettingsAt(ch, cfg, p.CreateAt)
 	if err != nil || !settings.Enabled {
 		return nil, err
 	}

@@ -49,10 +49,10 @@ func (s *Store) ChannelSetting(channelID string) (*receipts.ChannelSetting, erro
 	return &cs, nil
 }
 
-// SaveChannelSetting implements receipts.ChannelStore. The last writer wins,
-// as with any switch.
-func (s *Store) SaveChannelSetting(channelID string, cs *receipts.ChannelSetting) error {
-	return s.put(channelSettingKey(channelID), cs)
+// UpdateChannelSetting implements receipts.ChannelStore.
+func (s *Store) UpdateChannelSetting(channelID string, fn func(*receipts.ChannelSetting) error) error {
+	_, err := update(s, channelSettingKey(channelID), false, fn)
+	return err
 }
 
 // Watermark implements receipts.ChannelStore.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -188,6 +190,8 @@ func TestNoSession(t *testing.T) {
 
 // TestRateLimitCountsIDs: a request's cost is the number of ids it carries,
 // so batches of 200 ids reach the per-user budget long before 300 requests.
+// The batches go out from 24 workers at once, so that the budget's refill
+// cannot keep up however slow the machine is.
 func TestRateLimitCountsIDs(t *testing.T) {
 	t.Parallel()
 	env := newEnv(t)
@@ -196,19 +200,35 @@ func TestRateLimitCountsIDs(t *testing.T) {
 	for i := range ids {
 		ids[i] = fmt.Sprintf("x%d", i) // not ids: skipped cheaply, still counted
 	}
-	refused := 0
-	for i := 0; i < 100 && refused == 0; i++ {
-		res, err := caller.Plugin.Do(t.Context(), http.MethodPost, "/receipts/query", map[string]any{"post_ids": ids})
-		require.NoError(t, err)
-		if res.Status == http.StatusTooManyRequests {
-			refused = i + 1
-			assert.Equal(t, "1", res.Header.Get("Retry-After"))
-			continue
-		}
-		require.Equal(t, http.StatusOK, res.Status, "answer: %s", res)
+	var refused, served atomic.Int64
+	var retryAfter atomic.Value
+	next := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 24 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range next {
+				res, err := caller.Plugin.Do(t.Context(), http.MethodPost, "/receipts/query", map[string]any{"post_ids": ids})
+				switch {
+				case err != nil:
+				case res.Status == http.StatusTooManyRequests:
+					refused.Add(1)
+					retryAfter.Store(res.Header.Get("Retry-After"))
+				case res.Status == http.StatusOK:
+					served.Add(1)
+				}
+			}
+		}()
 	}
-	require.NotZero(t, refused, "100 batches of 200 ids (20,000 post checks) were all served at once")
-	t.Logf("refused at batch %d (%d ids)", refused, refused*200)
+	for i := 0; i < 300 && refused.Load() == 0; i++ {
+		next <- struct{}{}
+	}
+	close(next)
+	wg.Wait()
+	t.Logf("%d batches of 200 ids served, %d refused", served.Load(), refused.Load())
+	require.NotZero(t, refused.Load(), "300 batches of 200 ids (60,000 post checks) were all served")
+	assert.Equal(t, "1", retryAfter.Load())
 	other := env.NewUser(t, "modest")
 	_, res, err := other.Plugin.Query(t.Context(), randomID())
 	requireOK(t, res, err)

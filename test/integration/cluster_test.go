@@ -14,31 +14,39 @@ import (
 	"github.com/readreceipts/mattermost-plugin-readreceipts/test/integration/mmtest"
 )
 
-// The second server is started by the first test that needs it and stopped
-// after the whole run.
+// The second server, while a test that needs it runs.
 var second struct {
-	once sync.Once
-	srv  *mmtest.SecondServer
-	err  error
+	mu  sync.Mutex
+	srv *mmtest.SecondServer
 }
 
-// secondServer returns the second Mattermost server of the deployment, with
-// the plugin running on it.
+// secondServer starts the second Mattermost server of the deployment, with
+// the plugin running on it, and stops it when the test ends. Without a
+// license the servers do not form a cluster, so while the second one runs a
+// views poll may land there and send its events from there: the tests that
+// use it are sequential, and it is gone before the parallel ones, which
+// listen on the first.
 func secondServer(t *testing.T) *mmtest.SecondServer {
 	t.Helper()
-	second.once.Do(func() {
-		second.srv, second.err = mmtest.NewSecondServer()
-		if second.err == nil {
+	second.mu.Lock()
+	defer second.mu.Unlock()
+	if second.srv == nil {
+		srv, err := mmtest.NewSecondServer()
+		if err == nil {
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 			defer cancel()
-			second.err = second.srv.Start(ctx, suite.Admin.AuthToken, bundlePath)
+			err = srv.Start(ctx, suite.Admin.AuthToken, bundlePath)
 		}
-	})
-	require.NoError(t, second.err, "second server")
+		second.srv = srv
+		require.NoError(t, err, "second server")
+	}
+	t.Cleanup(stopSecondServer)
 	return second.srv
 }
 
 func stopSecondServer() {
+	second.mu.Lock()
+	defer second.mu.Unlock()
 	if second.srv == nil {
 		return
 	}
@@ -47,6 +55,7 @@ func stopSecondServer() {
 	if err := second.srv.Stop(ctx); err != nil {
 		fmt.Println("integration tests: failed to stop the second server:", err)
 	}
+	second.srv = nil
 }
 
 // onBoth returns each user's clients on the first and on the second server.

@@ -212,6 +212,7 @@ func TestSettingKeysAnyCase(t *testing.T) {
 		for _, f := range []string{
 			"EnableDirectMessages", "EnableGroupMessages", "EnablePrivateChannels", "EnablePublicChannels",
 			"RequestMode", "MaxChannelMembers", "PrivacyPolicy", "Reciprocal", "CountsVisibleTo", "RetentionDays",
+			"WebhookURL", "WebhookSecret",
 		} {
 			if strings.EqualFold(f, key) {
 				camel[f] = value
