@@ -182,6 +182,6 @@ func (p *Plugin) runRetention() {
 		return
 	}
 	p.client.Log.Info("retention finished", "posts", rep.Posts, "snapshots", rep.Snapshots,
-		"index_chunks", rep.IndexChunks, "watermarks", rep.Watermarks, "orphans", rep.Orphans,
+		"index_chunks", rep.IndexChunks, "watermarks", rep.Watermarks, "view_states", rep.ViewStates, "orphans", rep.Orphans,
 		"undecodable", rep.Undecodable, "failed", rep.Failed)
 }

@@ -180,6 +180,7 @@ const (
 	RecordWatermark    = "watermark"
 	RecordReadChunk    = "read_chunk"
 	RecordIndexChunk   = "index_chunk"
+	RecordViewState    = "view_state"
 )
 
 // WatchedChannel is a channel whose views are polled, with the last time a
@@ -202,6 +203,8 @@ type LifecycleStore interface {
 	// DeleteOrphanIndexChunk removes an index chunk that its channel index
 	// no longer reaches (trimmed, or past its chunks).
 	DeleteOrphanIndexChunk(id string) (bool, error)
+	// DeleteViewState removes what the views poller kept of a channel.
+	DeleteViewState(channelID string) error
 	// DeleteWatermarkBefore removes a watermark that is older than cutoff.
 	DeleteWatermarkBefore(id string, cutoff int64) (bool, error)
 	// DeleteIndexChunk removes chunk k of a channel's index.

@@ -17,6 +17,8 @@ type RetentionReport struct {
 	Snapshots   int
 	IndexChunks int
 	Watermarks  int
+	// ViewStates counts channels whose views poller state was dropped.
+	ViewStates int
 	// Orphans counts chunks that nothing pointed to any more (left by a
 	// delete that was cut off).
 	Orphans int
@@ -42,13 +44,20 @@ func (s *Service) RunRetention() (RetentionReport, error) {
 	if days > 0 {
 		cutoff = s.nowMillis() - int64(days)*dayMillis
 	}
+	watched, err := s.watchedSet()
+	if err != nil {
+		return rep, err
+	}
 	var channels []string
-	err := s.store.Scan(func(kind, id string) error {
-		if kind == RecordChannelIndex {
+	err = s.store.Scan(func(kind, id string) error {
+		switch {
+		case kind == RecordChannelIndex:
 			channels = append(channels, id)
-			return nil
+		case kind == RecordViewState:
+			s.forgetViews(&rep, id, watched)
+		default:
+			s.retainOne(&rep, kind, id, cutoff)
 		}
-		s.retainOne(&rep, kind, id, cutoff)
 		return nil
 	})
 	if err != nil {
@@ -107,6 +116,33 @@ func (s *Service) countFailure(rep *RetentionReport, kind, id string, err error)
 		rep.Failed++
 	}
 	s.log.Warn("retention passed over a record", "kind", kind, "id", id, "err", err.Error())
+}
+
+// watchedSet is the channels whose views are polled now.
+func (s *Service) watchedSet() (map[string]bool, error) {
+	watched, err := s.store.Watched(s.nowMillis() - WatchDays*dayMillis)
+	if err != nil {
+		return nil, errors.Wrap(err, "failed to load watched channels")
+	}
+	set := make(map[string]bool, len(watched))
+	for _, ch := range watched {
+		set[ch.ID] = true
+	}
+	return set, nil
+}
+
+// forgetViews deletes the views poller's state of a channel no longer
+// watched (no tracked post for WatchDays). Should the channel be watched again
+// meanwhile, the poller starts it over: that costs a poll, not a read.
+func (s *Service) forgetViews(rep *RetentionReport, channelID string, watched map[string]bool) {
+	if watched[channelID] {
+		return
+	}
+	err := s.store.DeleteViewState(channelID)
+	if err == nil {
+		rep.ViewStates++
+	}
+	s.countFailure(rep, RecordViewState, channelID, err)
 }
 
 // expirePost deletes a post's receipts if it was created before the cutoff.

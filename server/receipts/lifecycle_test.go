@@ -154,3 +154,28 @@ func assertNoOrphans(t *testing.T, kv *kvtest.MemKV, msg string) {
 		}
 	}
 }
+
+// TestRetentionForgetsViewsOfChannelsNoLongerWatched: the views poller's
+// state of a channel stays while the channel is watched, and goes after.
+func TestRetentionForgetsViewsOfChannelsNoLongerWatched(t *testing.T) {
+	e := newEnv(t)
+	alice, bob := e.mm.addUser("alice"), e.mm.addUser("bob")
+	dm := e.mm.addChannel(receipts.ChannelDirect, alice, bob)
+	e.post(dm, alice)
+	e.mm.view(dm, bob, e.clock().UnixMilli())
+	e.advance(time.Minute)
+	_, err := e.svc.PollViews()
+	require.NoError(t, err)
+	require.NotNil(t, e.kv.Value("vs:"+dm))
+
+	rep, err := e.svc.RunRetention()
+	require.NoError(t, err)
+	assert.Zero(t, rep.ViewStates)
+	assert.NotNil(t, e.kv.Value("vs:"+dm), "still watched")
+
+	e.advance((receipts.WatchDays + 1) * 24 * time.Hour)
+	rep, err = e.svc.RunRetention()
+	require.NoError(t, err)
+	assert.Equal(t, 1, rep.ViewStates)
+	assert.Nil(t, e.kv.Value("vs:"+dm))
+}

@@ -18,6 +18,7 @@ var kinds = map[string]string{
 	prefixChannelIndex: receipts.RecordChannelIndex,
 	prefixIndexChunk:   receipts.RecordIndexChunk,
 	prefixWatermark:    receipts.RecordWatermark,
+	prefixViewState:    receipts.RecordViewState,
 }
 
 // Scan implements receipts.LifecycleStore. It collects the keys first, so
@@ -128,4 +129,9 @@ func (s *Store) DeleteWatermarkBefore(id string, cutoff int64) (bool, error) {
 		return false, nil
 	}
 	return s.kv.CompareAndSet(key, data, nil)
+}
+
+// DeleteViewState implements receipts.LifecycleStore.
+func (s *Store) DeleteViewState(channelID string) error {
+	return s.kv.Set(viewStateKey(channelID), nil)
 }
