@@ -136,3 +136,21 @@ func TestQueryAnswersPerPost(t *testing.T) {
 	assert.Equal(t, []string{broken}, res.Failed)
 	assert.Empty(t, res.Skipped)
 }
+
+// TestPostsFromWhileAChannelWasOffStayUntracked: a post made while its
+// channel was off is not tracked by a read after the channel is on again.
+func TestPostsFromWhileAChannelWasOffStayUntracked(t *testing.T) {
+	e := newEnv(t)
+	alice, bob, carol := e.mm.addUser("alice"), e.mm.addUser("bob"), e.mm.addUser("carol")
+	group := e.mm.addChannel(receipts.ChannelGroup, alice, bob, carol)
+	_, err := e.svc.SetChannelEnabled(alice, group, false)
+	require.NoError(t, err)
+	during := e.post(group, alice)
+	_, err = e.svc.SetChannelEnabled(alice, group, true)
+	require.NoError(t, err)
+
+	assert.Equal(t, receipts.ReasonNotTracked, e.skipReason(e.read(bob, during), during))
+	res, err := e.svc.QueryReceipts(alice, []string{during})
+	require.NoError(t, err)
+	assert.Equal(t, []receipts.Skipped{{PostID: during, Reason: receipts.ReasonNotTracked}}, res.Skipped)
+}
