@@ -73,6 +73,9 @@ func (h *Handler) who(args *model.CommandArgs, fields []string) string {
 	if err != nil {
 		return whoFailure(err)
 	}
+	if len(res.Failed) > 0 {
+		return "Could not load that message's read receipts just now; please try again."
+	}
 	if len(res.Receipts) == 0 {
 		reason := receipts.ReasonNotFound
 		if len(res.Skipped) > 0 {

@@ -36,9 +36,13 @@ type whoService struct {
 	editedAt       int64
 	read, unread   []receipts.ReaderUser
 	skip           string
+	failed         bool
 }
 
 func (w *whoService) QueryReceipts(_ string, ids []string) (receipts.QueryResult, error) {
+	if w.failed {
+		return receipts.QueryResult{Failed: ids}, nil
+	}
 	if w.skip != "" || ids[0] != w.postID {
 		return receipts.QueryResult{Skipped: []receipts.Skipped{{PostID: ids[0], Reason: w.skip}}}, nil
 	}
@@ -174,4 +178,6 @@ func TestWhoRefusals(t *testing.T) {
 			require.True(t, strings.Contains(got, c.want), "%q does not contain %q", got, c.want)
 		})
 	}
+	svc.skip, svc.failed = "", true
+	assert.Contains(t, who(h, "a", "/receipts who"), "try again", "a receipt that failed to load is not \"no such message\"")
 }

@@ -16,6 +16,7 @@ func (s *Service) PostEdited(postID string, editAt int64) {
 	changed := false
 	unlock := s.postLocks.lock(postID)
 	_, err := s.store.UpdatePost(postID, func(r *PostRecord) error {
+		changed = false // a retry after a lost compare-and-set starts over
 		// The hook runs asynchronously: an older edit arriving late changes nothing.
 		if r.EditedAt >= editAt {
 			return ErrNoChange

@@ -45,6 +45,9 @@ func (s *Store) SpoolReadEvents(events []receipts.ReadEvent) error {
 func (s *Store) ClaimSpooledReadEvents() ([]receipts.ReadEvent, error) {
 	var ids []string
 	_, err := update(s, keySpoolIndex, false, func(idx *spoolIndex) error {
+		// A retry after losing the compare-and-set starts over: what the lost
+		// attempt took belongs to the winner.
+		ids = nil
 		if len(idx.IDs) == 0 {
 			return receipts.ErrNoChange
 		}

@@ -118,12 +118,7 @@ func TestWebhookAfterRead(t *testing.T) {
 		env.NewUser(t, "hookoptout"), env.NewUser(t, "hookhidden")
 	ch := env.GM(t, author, reader, optedOut, hidden)
 
-	ws := author.WS(t)
-	s := baseline
-	s.WebhookURL, s.WebhookSecret = recv.URL, webhookSecret
-	withSettings(t, s)
-	_, err := ws.WaitFor(mmtest.EventConfig, 15*time.Second, nil)
-	require.NoError(t, err, "the plugin applied the webhook settings")
+	withWebhook(t, recv.URL)
 
 	setSend(t, hidden, false) // under Reciprocal, hidden's own posts get no receipts
 	first := postTracked(t, author, ch.Id, "first")
@@ -171,6 +166,17 @@ func TestWebhookAfterRead(t *testing.T) {
 	assert.Equal(t, http.StatusInternalServerError, all[0].status)
 }
 
+// withWebhook applies the baseline with the webhook set. GET /config never
+// shows the webhook, so a client-visible setting changes with it: once
+// GET /config shows that, the plugin runs with the whole new configuration.
+func withWebhook(t *testing.T, url string) {
+	t.Helper()
+	s := baseline
+	s.WebhookURL, s.WebhookSecret = url, webhookSecret
+	s.MaxChannelMembers = baseline.MaxChannelMembers - 1
+	withSettings(t, s)
+}
+
 func setSend(t *testing.T, u *mmtest.User, send bool) {
 	t.Helper()
 	_, res, err := u.Plugin.SetSendReadReceipts(t.Context(), send)
@@ -186,12 +192,7 @@ func TestWebhookEventsSurviveAPluginRestart(t *testing.T) {
 	author, reader := env.NewUser(t, "restartauthor"), env.NewUser(t, "restartreader")
 	dm := env.DM(t, author, reader)
 
-	ws := author.WS(t)
-	s := baseline
-	s.WebhookURL, s.WebhookSecret = recv.URL, webhookSecret
-	withSettings(t, s)
-	_, err := ws.WaitFor(mmtest.EventConfig, 15*time.Second, nil)
-	require.NoError(t, err, "the plugin applied the webhook settings")
+	withWebhook(t, recv.URL)
 
 	post := postTracked(t, author, dm.Id, "before the restart")
 	requireRecorded(t, reader, post.Id)
@@ -199,7 +200,7 @@ func TestWebhookEventsSurviveAPluginRestart(t *testing.T) {
 		return len(recv.deliveries()) > 0, "no delivery tried yet"
 	}), "the receiver refused the event at least once")
 
-	_, err = suite.Admin.DisablePlugin(t.Context(), mmtest.PluginID)
+	_, err := suite.Admin.DisablePlugin(t.Context(), mmtest.PluginID)
 	require.NoError(t, err)
 	recv.mu.Lock()
 	recv.fail = 0
