@@ -17,7 +17,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(path.resolve(here, '../webapp/package.json'));
 const {chromium} = require('playwright-core');
 
-const SITE = (process.env.MM_SITE_URL ?? '').replace(/\/+$/, '');
+const SITE = (process.env.MM_SITE_URL || (process.env.MM_PORT ? `http://127.0.0.1:${process.env.MM_PORT}` : '')).replace(/\/+$/, '');
 const ADMIN_TOKEN = process.env.MM_ADMIN_TOKEN ?? '';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = path.join(here, 'artifacts');
