@@ -13,7 +13,7 @@ import * as Redux from 'redux';
 import {Login, Workspace} from './app';
 import {Registry, reconnectHandlers, websocketHandlers} from './registry';
 import {store} from './store';
-import type {HostChannel, HostPost} from './store';
+import type {HostChannel, HostPost, HostState, HostUser, Preference} from './store';
 
 declare global {
     interface Window {
@@ -25,6 +25,9 @@ declare global {
         PropTypes: typeof PropTypes;
         registerPlugin: (id: string, plugin: {initialize: (registry: Registry, s: typeof store) => void}) => void;
         hostReady?: boolean;
+
+        /** The host's store, for the browser test to look at the plugin's state. */
+        hostStore: typeof store;
     }
 }
 
@@ -35,6 +38,7 @@ window.ReactRedux = ReactRedux;
 window.ReactIntl = ReactIntl;
 window.PropTypes = PropTypes;
 window.registerPlugin = (id, plugin) => plugin.initialize(new Registry(id), store);
+window.hostStore = store;
 
 const client = new Client4();
 client.setUrl(window.location.origin);
@@ -70,7 +74,9 @@ async function selectChannel(channelId: string) {
 
 async function loadWorkspace() {
     const me = await client.getMe();
-    store.dispatch({type: 'host/logged_in', user: me});
+    store.dispatch({type: 'host/logged_in', user: me as HostUser});
+    store.dispatch({type: 'host/preferences', preferences: await client.getMyPreferences() as unknown as Preference[]});
+    store.dispatch({type: 'host/config', config: await client.getClientConfig() as unknown as Record<string, string>});
     const teams = await client.getMyTeams();
     store.dispatch({type: 'host/team_members', members: await client.getMyTeamMembers()});
     const userIds = new Set<string>();
@@ -93,7 +99,7 @@ async function loadWorkspace() {
 function connectWebSocket(): Promise<void> {
     const ws = new WebSocketClient();
     ws.addMessageListener((msg) => {
-        if (msg.event === 'posted') {
+        if (msg.event === 'posted' || msg.event === 'post_edited') {
             const post = JSON.parse(msg.data.post as string) as HostPost;
             store.dispatch({type: 'host/posts', channelId: post.channel_id, posts: [post]});
         }
@@ -163,13 +169,24 @@ function App() {
     );
 }
 
+/** Intl is the web app's IntlProvider: the user's language, with the plugins' registered translations. */
+function Intl({children}: {children: React.ReactNode}) {
+    const locale = ReactRedux.useSelector((s: HostState) => s.entities.users.profiles[s.entities.users.currentUserId]?.locale || 'en');
+    const sources = ReactRedux.useSelector((s: HostState) => s.slots.Translations ?? []);
+    const messages = React.useMemo(() => Object.assign({}, ...sources.map((t) => (t.getTranslations as (l: string) => Record<string, string>)(locale))), [locale, sources]);
+    return (
+        <ReactIntl.IntlProvider
+            locale={locale}
+            defaultLocale='en'
+            messages={messages}
+        >{children}</ReactIntl.IntlProvider>
+    );
+}
+
 createRoot(document.getElementById('root') as HTMLElement).render(
     <ReactRedux.Provider store={store}>
-        <ReactIntl.IntlProvider
-            locale='en'
-            defaultLocale='en'
-        >
+        <Intl>
             <App/>
-        </ReactIntl.IntlProvider>
+        </Intl>
     </ReactRedux.Provider>,
 );

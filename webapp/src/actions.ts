@@ -299,15 +299,22 @@ export function setSendReadReceipts(send: boolean): Thunk {
 
 const composerKey = (channelId: string) => `readreceipts.request.${channelId}`;
 
-/** loadComposerRequest reads the user's remembered per-channel request from localStorage. */
-export function loadComposerRequest(channelId: string): PluginAction {
-    let requested = false;
+/**
+ * storedComposerRequest reads the user's remembered per-channel request from localStorage, which every
+ * window of the web app shares (pop-outs included).
+ */
+export function storedComposerRequest(channelId: string): boolean {
     try {
-        requested = window.localStorage.getItem(composerKey(channelId)) === 'true';
+        return window.localStorage.getItem(composerKey(channelId)) === 'true';
     } catch {
         // Storage may be unavailable (private mode); the choice is then not remembered.
+        return false;
     }
-    return {type: T.COMPOSER_REQUEST_SET, channelId, requested};
+}
+
+/** loadComposerRequest puts the remembered per-channel request into the state. */
+export function loadComposerRequest(channelId: string): PluginAction {
+    return {type: T.COMPOSER_REQUEST_SET, channelId, requested: storedComposerRequest(channelId)};
 }
 
 /** setComposerRequest remembers, per channel, whether the user asks for receipts on new messages. */
