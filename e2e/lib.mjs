@@ -96,6 +96,12 @@ export async function openAs(browser, baseURL, user, errors, options = {}) {
     return {page, context, reads, user: {...user}};
 }
 
+/** reload loads the host page afresh, logged in as before. */
+export async function reload(who) {
+    await who.page.reload();
+    await who.page.waitForFunction(() => window.hostReady === true);
+}
+
 export async function openChannel(who, channelId) {
     await who.page.click(`nav [data-channel-id="${channelId}"]`);
     await who.page.waitForFunction((id) => window.location.hash === `#channel=${id}`, channelId);

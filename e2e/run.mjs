@@ -12,7 +12,7 @@ import {createRequire} from 'node:module';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
-import {ADMIN_TOKEN, ARTIFACTS, PASSWORD, SITE, api, log, login, openAs, screenshot} from './lib.mjs';
+import {ADMIN_TOKEN, ARTIFACTS, PASSWORD, SITE, api, log, login, openAs, reload, screenshot} from './lib.mjs';
 import {tests as basics} from './scenarios/basics.mjs';
 import {tests as places} from './scenarios/real_app.mjs';
 import {tests as looks} from './scenarios/looks.mjs';
@@ -134,7 +134,7 @@ async function main() {
                 await screenshot(ctx.pages.bob, `failed-${failed}-bob`).catch(() => undefined);
                 // What a failed scenario left open (a dialog, a panel) must not fail the next ones.
                 for (const who of Object.values(ctx.pages)) {
-                    await who.page.reload().then(() => who.page.waitForFunction(() => window.hostReady === true)).catch(() => undefined);
+                    await reload(who).catch(() => undefined);
                 }
             }
         }

@@ -12,7 +12,7 @@ import {PostView} from './posts';
 import {setUI} from './store';
 import type {HostState, Registered} from './store';
 import {applyTheme, themes} from './theme';
-import {Composer, ThreadPanel, ThreadsView} from './threads';
+import {Composer, RHS_WIDTH, ThreadPanel, ThreadsView} from './threads';
 
 const s: Record<string, React.CSSProperties> = {
     shell: {display: 'grid', gridTemplateColumns: '220px 1fr', height: '100vh', position: 'relative'},
@@ -210,6 +210,7 @@ export function Workspace({client, onSelect, onLogout}: {client: Client4; onSele
     const view = useSelector((st: HostState) => st.ui.view);
     const themeName = useSelector((st: HostState) => st.ui.theme);
     const hasChannel = useSelector((st: HostState) => Boolean(st.entities.channels.currentChannelId));
+    const rhsOpen = useSelector((st: HostState) => Boolean(st.ui.rhsRootId));
     const roots = useSlot('Root');
     const dispatch = useDispatch();
     const [settingsOpen, setSettingsOpen] = useState(false);
@@ -235,7 +236,7 @@ export function Workspace({client, onSelect, onLogout}: {client: Client4; onSele
     return (
         <div style={s.shell}>
             <Sidebar onSelect={onSelect}/>
-            <main style={s.main}>
+            <main style={{...s.main, marginRight: rhsOpen ? RHS_WIDTH : 0}}>
                 <header style={s.header}>
                     {view === 'channel' && hasChannel ? <ChannelHeaderMenu title={title}/> : <strong>{title || 'Pick a channel'}</strong>}
                     <span style={{flex: 1}}/>

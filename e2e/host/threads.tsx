@@ -10,6 +10,9 @@ import {PostView} from './posts';
 import {setUI, threadOf} from './store';
 import type {HostPost, HostState, Registered} from './store';
 
+/** The width of the right-hand panel; the centre gives it room (expanded, the panel covers the centre). */
+export const RHS_WIDTH = 380;
+
 /** sendPost runs the message-will-be-posted hooks, then creates the post; a hook may refuse it. */
 export async function sendPost(client: Client4, hooks: Registered[], draft: Record<string, unknown>): Promise<boolean> {
     let post = draft;
@@ -108,7 +111,7 @@ export function ThreadPanel({client}: {client: Client4}) {
             id='sidebar-right'
             aria-label='Thread'
             className={rhsExpanded ? 'sidebar--right sidebar--right--expanded' : 'sidebar--right'}
-            style={{position: 'absolute', top: 0, bottom: 0, right: 0, left: rhsExpanded ? 220 : undefined, width: rhsExpanded ? undefined : 380, display: 'flex', flexDirection: 'column', background: 'var(--center-channel-bg)', borderLeft: '1px solid rgba(var(--center-channel-color-rgb), .16)', zIndex: 5}}
+            style={{position: 'absolute', top: 0, bottom: 0, right: 0, left: rhsExpanded ? 220 : undefined, width: rhsExpanded ? undefined : RHS_WIDTH, display: 'flex', flexDirection: 'column', background: 'var(--center-channel-bg)', borderLeft: '1px solid rgba(var(--center-channel-color-rgb), .16)', zIndex: 5}}
         >
             <div style={{display: 'flex', gap: 8, alignItems: 'center', padding: '8px 12px', borderBottom: '1px solid rgba(var(--center-channel-color-rgb), .16)'}}>
                 <strong style={{flex: 1}}>{'Thread'}</strong>

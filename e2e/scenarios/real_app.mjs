@@ -9,7 +9,6 @@ import {
     SITE,
     api,
     channelMenuItem,
-    closeChannelMenu,
     eventually,
     indicator,
     openChannel,
@@ -18,6 +17,7 @@ import {
     pluginState,
     post,
     query,
+    reload,
     setPluginSettings,
     waitForState,
 } from '../lib.mjs';
@@ -51,6 +51,7 @@ test('a permalink preview is neither reported as read nor decorated, and the pos
 
 test('posts covered by a modal or by the expanded thread panel are not reported until uncovered', async (ctx) => {
     const {alice, bob} = ctx.pages;
+    await openChannel(alice, ctx.dm.id);
     await openChannel(bob, ctx.dm.id);
 
     await bob.page.getByRole('button', {name: 'Settings'}).click();
@@ -145,22 +146,15 @@ test('a reply sent from the Threads view, after a reload, carries the per-messag
     const {alice} = ctx.pages;
     await setPluginSettings({requestmode: 'per_message'});
     try {
+        // The server announces a settings change once a minute at most: a fresh page asks for them.
+        await reload(alice);
         await openChannel(alice, ctx.gm.id);
-        const ask = await eventually('the per-message item in the channel menu', async () => {
-            const item = await channelMenuItem(alice, 'Ask for read receipts on my messages here');
-            if (await item.count() > 0) {
-                return item;
-            }
-            await closeChannelMenu(alice);
-            return null;
-        });
-        await ask.click();
+        await (await channelMenuItem(alice, 'Ask for read receipts on my messages here')).click();
         const root = await post(ctx.users.alice, ctx.gm.id, `A thread in the group (${ctx.run})`, {read_receipt: true});
         await post(ctx.users.bob, ctx.gm.id, `Bob answers (${ctx.run})`, undefined, {root_id: root.id});
 
         // A fresh page (like a pop-out or the next day) whose current channel is another one.
-        await alice.page.reload();
-        await alice.page.waitForFunction(() => window.hostReady === true);
+        await reload(alice);
         await openChannel(alice, ctx.dm.id);
         await openThreadsView(alice, root.id);
         const text = `Reply from the Threads view (${ctx.run})`;
@@ -205,8 +199,7 @@ test('a long session keeps only a bounded number of receipts of posts no longer 
     for (let i = 0; i < jobs.length; i += 10) {
         await Promise.all(jobs.slice(i, i + 10).map((job) => job()));
     }
-    await alice.page.reload();
-    await alice.page.waitForFunction(() => window.hostReady === true);
+    await reload(alice);
     for (const c of channels) {
         await openChannel(alice, c.id);
         await alice.page.locator('[data-testid="post-list"] .post').nth(49).waitFor();

@@ -71,7 +71,9 @@ export default function Dialog({label, className, width, onClose, initialFocus, 
         if (!root) {
             return undefined;
         }
-        // A native listener on the dialog runs before any listener of the page above it.
+        // Listening on the window in the capture phase, the dialog hears its keys before anything
+        // else on the page, wherever the focus is (it may have been lost to the page's body).
+        const win = root.ownerDocument.defaultView ?? window;
         const onKey = (e: KeyboardEvent) => {
             if (e.key === 'Escape') {
                 e.preventDefault();
@@ -81,8 +83,8 @@ export default function Dialog({label, className, width, onClose, initialFocus, 
                 trapTab(root, e);
             }
         };
-        root.addEventListener('keydown', onKey);
-        return () => root.removeEventListener('keydown', onKey);
+        win.addEventListener('keydown', onKey, true);
+        return () => win.removeEventListener('keydown', onKey, true);
     }, []);
 
     return (

@@ -22,7 +22,7 @@ interface Loaded {
     finished: boolean;
 }
 
-/** loadPages reads pages from a cursor until it has at least `want` users or the list ends. */
+/** loadPages reads pages from a cursor (at least one) until it has `want` users or the list ends. */
 async function loadPages(postId: string, filter: ReaderFilter, from: Loaded, want: number): Promise<Loaded> {
     let {users, cursor, finished} = from;
     do {
@@ -78,13 +78,13 @@ export function useReaders(postId: string, filter: ReaderFilter, version: string
 
     useEffect(() => {
         if (version) {
-            run(START, Math.max(PAGE_SIZE, current.current.users.length));
+            run(START, current.current.users.length);
         }
     }, [run, version]);
 
     const loadMore = useCallback(() => {
         if (version && !inFlight.current && !current.current.finished && !failed) {
-            run(current.current, current.current.users.length + PAGE_SIZE);
+            run(current.current, current.current.users.length + 1);
         }
     }, [run, failed, version]);
 
