@@ -135,6 +135,8 @@ test('the Message actions menu offers "Read receipts" on the author\'s group pos
     // A post that has no receipts: the item is there, and the dialog says so.
     await api(ctx.users.alice.token, 'PUT', `${PLUGIN}/channels/${ctx.gm.id}/settings`, {enabled: false});
     const untracked = await post(ctx.users.alice, ctx.gm.id, `Not tracked here (${ctx.run})`);
+    // The server decides when its posted hook runs, a moment after the post: wait for its decision.
+    await eventually('the post to be untracked', async () => (await query(ctx.users.alice, untracked.id)).skipped[0]?.reason === 'not_tracked');
     await api(ctx.users.alice.token, 'PUT', `${PLUGIN}/channels/${ctx.gm.id}/settings`, {enabled: true});
     await (await openMessageActions(alice, `#post_${untracked.id}`)).getByRole('menuitem', {name: 'Read receipts'}).click();
     await dialog.getByText('This message does not have read receipts.').waitFor({timeout: 10000});
