@@ -2,7 +2,7 @@ import {act, screen} from '@testing-library/react';
 import React from 'react';
 import {describe, expect, it} from 'vitest';
 
-import {loadComposerRequest} from '../../actions';
+import {loadComposerRequest} from '../../composer_storage';
 import type {Dispatch} from '../../actions';
 import {DM, GM, ME, makeStore, post, renderWithStore} from '../../test/store';
 import type {PluginConfig} from '../../types';

@@ -2,7 +2,7 @@ import React from 'react';
 import {useIntl} from 'react-intl';
 import {useSelector} from 'react-redux';
 
-import {setComposerRequest, storedComposerRequest} from '../../actions';
+import {setComposerRequest, storedComposerRequest} from '../../composer_storage';
 import type {Thunk} from '../../actions';
 import type {MessageWillBePostedResult, Post} from '../../mattermost';
 import {composerRequested, getCurrentChannelId, getPluginState, isRequestModePerMessage} from '../../selectors';
