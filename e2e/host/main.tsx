@@ -56,6 +56,15 @@ function loadScript(src: string): Promise<void> {
     });
 }
 
+/** loadAuthors loads the profiles of posts' authors the page does not know yet, as the web app does. */
+function loadAuthors(posts: HostPost[]) {
+    const known = (store.getState() as HostState).entities.users.profiles;
+    const missing = [...new Set(posts.map((p) => p.user_id))].filter((id) => !known[id]);
+    if (missing.length > 0) {
+        client.getProfilesByIds(missing).then((users) => store.dispatch({type: 'host/profiles', users: users as HostUser[]}), () => undefined);
+    }
+}
+
 function channelFromHash(): string {
     return new URLSearchParams(window.location.hash.slice(1)).get('channel') ?? '';
 }
@@ -69,7 +78,9 @@ async function selectChannel(channelId: string) {
         window.location.hash = `channel=${channelId}`;
     }
     const list = await client.getPosts(channelId, 0, 60);
-    store.dispatch({type: 'host/posts', channelId, posts: list.order.map((id) => list.posts[id] as unknown as HostPost)});
+    const posts = list.order.map((id) => list.posts[id] as unknown as HostPost);
+    store.dispatch({type: 'host/posts', channelId, posts});
+    loadAuthors(posts);
 }
 
 async function loadWorkspace() {
@@ -102,6 +113,7 @@ function connectWebSocket(): Promise<void> {
         if (msg.event === 'posted' || msg.event === 'post_edited') {
             const post = JSON.parse(msg.data.post as string) as HostPost;
             store.dispatch({type: 'host/posts', channelId: post.channel_id, posts: [post]});
+            loadAuthors([post]);
         }
         for (const handler of websocketHandlers[msg.event] ?? []) {
             handler(msg);
