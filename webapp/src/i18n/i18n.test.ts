@@ -17,7 +17,7 @@ function sourceMessages(): Record<string, string> {
             if (entry.isDirectory()) {
                 walk(file);
             } else if (/\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name)) {
-                for (const m of fs.readFileSync(file, 'utf8').matchAll(/id: '([a-z_.]+)',\s*defaultMessage: '((?:[^'\\]|\\.)*)'/g)) {
+                for (const m of fs.readFileSync(file, 'utf8').matchAll(/id: '([a-z0-9_.]+)',\s*defaultMessage: '((?:[^'\\]|\\.)*)'/g)) {
                     found[m[1]] = m[2].replace(/\\'/g, '\'');
                 }
             }
