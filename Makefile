@@ -10,7 +10,9 @@ WEBAPP_SOURCES := $(shell find webapp/src -type f 2>/dev/null) webapp/package.js
 ID := $(shell $(GO) run ./build/manifest id 2>/dev/null)
 VERSION := $(shell $(GO) run ./build/manifest version 2>/dev/null)
 BUNDLE := dist/$(ID)-$(VERSION).tar.gz
-export MM_SITE_URL ?= http://127.0.0.1:8065
+# The local server's address follows MM_PORT (build/server.sh), unless MM_SITE_URL names another.
+export MM_PORT ?= 8065
+export MM_SITE_URL ?= http://127.0.0.1:$(MM_PORT)
 STATICCHECK_VERSION := v0.8.2
 GOBIN_LOCAL := $(CURDIR)/.cache/gobin
 

@@ -139,9 +139,9 @@ export function startHostServer({siteURL, port = 0, host = '127.0.0.1'}) {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-    const siteURL = process.env.MM_SITE_URL;
+    const siteURL = process.env.MM_SITE_URL || (process.env.MM_PORT ? `http://127.0.0.1:${process.env.MM_PORT}` : '');
     if (!siteURL) {
-        process.stderr.write('serve: set MM_SITE_URL, e.g. MM_SITE_URL=http://127.0.0.1:8065\n');
+        process.stderr.write('serve: set MM_SITE_URL (or MM_PORT for the local server), e.g. MM_SITE_URL=http://127.0.0.1:8065\n');
         process.exit(2);
     }
     for (const file of [path.join(hostDist, 'index.html'), bundle]) {

@@ -1,35 +1,28 @@
-// The host page's UI: a login form, then a small Mattermost-like view (channels, posts, a composer,
-// the channel header menu and user settings) that renders the plugin's registered components.
+// The host page's UI: a login form, then a small Mattermost-like workspace (channels, the Threads view,
+// posts, a composer, the channel header menu, the right-hand thread panel, user settings as a modal,
+// a theme switch) that renders the plugin's registered components where the web app does.
 
 import type {Client4} from '@mattermost/client';
 import React, {useEffect, useRef, useState} from 'react';
-import {useSelector, useStore} from 'react-redux';
+import {useDispatch, useSelector} from 'react-redux';
 
-import type {HostPost, HostState, Registered} from './store';
-
-export const theme = {
-    centerChannelBg: '#ffffff',
-    centerChannelColor: '#3f4350',
-    linkColor: '#386fe5',
-    buttonBg: '#1c58d9',
-    buttonColor: '#ffffff',
-};
-
-function resolve(node: unknown): React.ReactNode {
-    return typeof node === 'function' ? React.createElement(node as React.ComponentType) : node as React.ReactNode;
-}
+import {ChannelHeaderMenu} from './menus';
+import {PluginComponents, resolve} from './plugin_slot';
+import {PostView} from './posts';
+import {setUI} from './store';
+import type {HostState, Registered} from './store';
+import {applyTheme, themes} from './theme';
+import {Composer, RHS_WIDTH, ThreadPanel, ThreadsView} from './threads';
 
 const s: Record<string, React.CSSProperties> = {
-    shell: {display: 'grid', gridTemplateColumns: '220px 1fr', height: '100vh'},
-    sidebar: {background: '#1e325c', color: '#fff', padding: 12, overflowY: 'auto'},
-    channelButton: {display: 'block', width: '100%', textAlign: 'left', background: 'none', border: 'none', color: 'inherit', padding: '4px 6px', cursor: 'pointer', borderRadius: 4},
+    shell: {display: 'grid', gridTemplateColumns: '220px 1fr', height: '100vh', position: 'relative'},
+    sidebar: {background: 'var(--sidebar-bg)', color: '#fff', padding: 12, overflowY: 'auto'},
+    navButton: {display: 'block', width: '100%', textAlign: 'left', background: 'none', border: 'none', color: 'inherit', padding: '4px 6px', cursor: 'pointer', borderRadius: 4},
     main: {display: 'flex', flexDirection: 'column', minHeight: 0},
-    header: {display: 'flex', alignItems: 'center', gap: 8, padding: '8px 16px', borderBottom: '1px solid #ddd', position: 'relative'},
+    header: {display: 'flex', alignItems: 'center', gap: 8, padding: '8px 16px', borderBottom: '1px solid rgba(var(--center-channel-color-rgb), .16)', position: 'relative'},
     posts: {flex: 1, overflowY: 'auto', padding: '8px 16px'},
-    post: {padding: '6px 0', borderBottom: '1px solid #f0f0f0', position: 'relative'},
-    menu: {position: 'absolute', background: '#fff', border: '1px solid #ccc', borderRadius: 4, boxShadow: '0 4px 12px rgba(0,0,0,.15)', zIndex: 10, listStyle: 'none', margin: 0, padding: 4, minWidth: 260},
-    menuItem: {display: 'block', width: '100%', textAlign: 'left', background: 'none', border: 'none', padding: '6px 8px', cursor: 'pointer'},
-    composer: {display: 'flex', gap: 8, padding: 12, borderTop: '1px solid #ddd'},
+    backdrop: {position: 'fixed', inset: 0, background: 'rgba(0,0,0,.5)', zIndex: 1040, display: 'flex', alignItems: 'flex-start', justifyContent: 'center', paddingTop: 60},
+    modal: {width: 480, background: 'var(--center-channel-bg)', color: 'var(--center-channel-color)', borderRadius: 8, padding: 16, boxShadow: '0 8px 24px rgba(0,0,0,.2)'},
 };
 
 export function Login({onLogin}: {onLogin: (username: string, password: string) => Promise<void>}) {
@@ -75,128 +68,60 @@ function useSlot(name: string): Registered[] {
     return useSelector((state: HostState) => state.slots[name] ?? []);
 }
 
-// DropdownMenu is a button that opens a list of registered actions, each called with target.
-function DropdownMenu({label, glyph, wrapperStyle, side, items, target, empty}: {
-    label: string;
-    glyph: string;
-    wrapperStyle: React.CSSProperties;
-    side: 'left' | 'right';
-    items: Registered[];
-    target: string;
-    empty?: string;
-}) {
-    const [open, setOpen] = useState(false);
-    return (
-        <span style={wrapperStyle}>
-            <button
-                type='button'
-                aria-label={label}
-                onClick={() => setOpen(!open)}
-            >{glyph}</button>
-            {open && (
-                <ul style={{...s.menu, [side]: 0}}>
-                    {items.length === 0 && empty && <li style={s.menuItem}>{empty}</li>}
-                    {items.map((i) => (
-                        <li key={i.id}><button
-                            type='button'
-                            style={s.menuItem}
-                            onClick={() => {
-                                setOpen(false);
-                                (i.action as (id: string) => void)(target);
-                            }}
-                        >{resolve(i.text)}</button></li>
-                    ))}
-                </ul>
-            )}
-        </span>
-    );
-}
-
-function PostMenu({postId}: {postId: string}) {
-    const items = useSlot('PostDropdownMenu');
-    const visible = items.filter((i) => !i.filter || (i.filter as (id: string) => boolean)(postId));
-    if (visible.length === 0) {
-        return null;
-    }
-    return (
-        <DropdownMenu
-            label='Post menu'
-            glyph={'⋯'}
-            wrapperStyle={{position: 'absolute', right: 0, top: 4}}
-            side='right'
-            items={visible}
-            target={postId}
-        />
-    );
-}
-
-function PostView({post}: {post: HostPost}) {
-    const author = useSelector((state: HostState) => state.entities.users.profiles[post.user_id]?.username ?? post.user_id.slice(0, 8));
-    const attachments = useSlot('PostMessageAttachment');
-    return (
-        <div
-            id={`post_${post.id}`}
-            className='post'
-            style={s.post}
-        >
-            <div><strong>{author}</strong>{' '}<small style={{opacity: 0.6}}>{new Date(post.create_at).toLocaleTimeString()}</small></div>
-            <div className='post-message'>{post.message}</div>
-            {attachments.map((a) => React.createElement(a.component as React.ComponentType<Record<string, unknown>>, {key: a.id, postId: post.id, theme, onHeightChange: () => undefined}))}
-            <PostMenu postId={post.id}/>
-        </div>
-    );
-}
-
-function ChannelMenu() {
-    const items = useSlot('ChannelHeader');
-    const store = useStore();
-    const channelId = useSelector((state: HostState) => state.entities.channels.currentChannelId);
-    const visible = items.filter((i) => !i.shouldRender || (i.shouldRender as (s: unknown) => boolean)(store.getState()));
-    return (
-        <DropdownMenu
-            label='Channel menu'
-            glyph={'▾'}
-            wrapperStyle={{position: 'relative'}}
-            side='left'
-            items={visible}
-            target={channelId}
-            empty='(nothing here)'
-        />
-    );
-}
-
-function SettingsPanel({onClose}: {onClose: () => void}) {
+/** SettingsModal is the web app's Settings: a Bootstrap modal over the whole page. */
+function SettingsModal({onClose}: {onClose: () => void}) {
     const userSettings = useSlot('UserSettings');
     const mainMenu = useSlot('MainMenu');
+    const formatting = useSelector((state: HostState) => state.ui.formatting);
+    const dispatch = useDispatch();
     return (
         <div
-            role='dialog'
-            aria-label='Settings'
-            style={{position: 'fixed', top: 50, right: 20, width: 440, background: '#fff', border: '1px solid #ccc', borderRadius: 8, padding: 16, zIndex: 20, boxShadow: '0 8px 24px rgba(0,0,0,.2)'}}
+            className='modal show'
+            style={s.backdrop}
         >
-            <h2 style={{fontSize: 18, marginTop: 0}}>{'Settings'}</h2>
-            {userSettings.map((u) => {
-                const setting = u.setting as {uiName: string; sections: Array<{title: string; component: React.ComponentType}>};
-                return (
-                    <section key={u.id}>
-                        <h3 style={{fontSize: 15}}>{setting.uiName}</h3>
-                        {setting.sections.map((sec) => (
-                            <div key={sec.title}><h4 style={{fontSize: 13, margin: '8px 0'}}>{sec.title}</h4>{React.createElement(sec.component)}</div>
-                        ))}
-                    </section>
-                );
-            })}
-            {mainMenu.map((m) => (
-                <button
-                    key={m.id}
+            <div
+                role='dialog'
+                aria-modal='true'
+                aria-label='Settings'
+                style={s.modal}
+            >
+                <h2 style={{fontSize: 18, marginTop: 0}}>{'Settings'}</h2>
+                <label style={{display: 'block', margin: '8px 0'}}>
+                    <input
+                        type='checkbox'
+                        checked={formatting}
+                        onChange={(e) => dispatch(setUI({formatting: e.target.checked}))}
+                    />{' Message formatting'}
+                </label>
+                {userSettings.map((u) => {
+                    const setting = u.setting as {uiName: string; sections: Array<{title: string; component: React.ComponentType}>};
+                    return (
+                        <section key={u.id}>
+                            <h3 style={{fontSize: 15}}>{setting.uiName}</h3>
+                            {setting.sections.map((sec) => (
+                                <div key={sec.title}>
+                                    <h4 style={{fontSize: 13, margin: '8px 0'}}>{sec.title}</h4>
+                                    <PluginComponents
+                                        items={[{id: `${u.id}-${sec.title}`, pluginId: u.pluginId, component: sec.component}]}
+                                        props={{}}
+                                    />
+                                </div>
+                            ))}
+                        </section>
+                    );
+                })}
+                {mainMenu.map((m) => (
+                    <button
+                        key={m.id}
+                        type='button'
+                        onClick={() => (m.action as () => void)()}
+                    >{resolve(m.text)}</button>
+                ))}
+                <div style={{textAlign: 'right'}}><button
                     type='button'
-                    onClick={() => (m.action as () => void)()}
-                >{resolve(m.text)}</button>
-            ))}
-            <div style={{textAlign: 'right'}}><button
-                type='button'
-                onClick={onClose}
-            >{'Close settings'}</button></div>
+                    onClick={onClose}
+                >{'Close settings'}</button></div>
+            </div>
         </div>
     );
 }
@@ -213,57 +138,112 @@ function channelLabel(state: HostState, channelId: string): string {
     return c.display_name || c.name;
 }
 
-export function Workspace({client, onSelect, onLogout}: {client: Client4; onSelect: (channelId: string) => void; onLogout: () => void}) {
+function Sidebar({onSelect}: {onSelect: (channelId: string) => void}) {
     const state = useSelector((st: HostState) => st);
+    const dispatch = useDispatch();
     const channelId = state.entities.channels.currentChannelId;
-    const order = state.entities.posts.order[channelId] ?? [];
-    const roots = useSlot('Root');
-    const hooks = useSlot('MessageWillBePosted');
-    const [draft, setDraft] = useState('');
-    const [settingsOpen, setSettingsOpen] = useState(false);
-    const list = useRef<HTMLDivElement>(null);
+    const inThreads = state.ui.view === 'threads';
     const me = state.entities.users.profiles[state.entities.users.currentUserId];
+    const channels = Object.values(state.entities.channels.channels).sort((a, b) => channelLabel(state, a.id).localeCompare(channelLabel(state, b.id)));
+    const active = (on: boolean) => ({...s.navButton, background: on ? 'rgba(255,255,255,.16)' : 'none'});
+    return (
+        <nav
+            style={s.sidebar}
+            aria-label='Channels'
+        >
+            <div style={{fontWeight: 700, marginBottom: 8}}>{me?.username}</div>
+            <button
+                type='button'
+                style={active(inThreads)}
+                onClick={() => dispatch(setUI({view: 'threads', rhsRootId: ''}))}
+            >{'Threads'}</button>
+            {channels.map((c) => (
+                <button
+                    key={c.id}
+                    type='button'
+                    data-channel-id={c.id}
+                    style={active(!inThreads && c.id === channelId)}
+                    onClick={() => {
+                        dispatch(setUI({view: 'channel'}));
+                        onSelect(c.id);
+                    }}
+                >{channelLabel(state, c.id)}</button>
+            ))}
+        </nav>
+    );
+}
 
+function ChannelView({client}: {client: Client4}) {
+    const channelId = useSelector((st: HostState) => st.entities.channels.currentChannelId);
+    const roots = useSelector((st: HostState) => (st.entities.posts.order[channelId] ?? []).map((id) => st.entities.posts.posts[id]).filter((p) => p && !p.root_id));
+    const dispatch = useDispatch();
+    const list = useRef<HTMLDivElement>(null);
     useEffect(() => {
         list.current?.scrollTo({top: list.current.scrollHeight});
-    }, [order.length, channelId]);
+    }, [roots.length, channelId]);
+    return (
+        <>
+            <div
+                ref={list}
+                style={s.posts}
+                data-testid='post-list'
+            >
+                {roots.map((p) => <PostView
+                    key={p.id}
+                    post={p}
+                    place='center'
+                    client={client}
+                    onReply={(rootId) => dispatch(setUI({rhsRootId: rootId}))}
+                />)}
+            </div>
+            {channelId && <Composer
+                client={client}
+                channelId={channelId}
+                label='Write a message'
+            />}
+        </>
+    );
+}
 
-    const send = async () => {
-        let post: Record<string, unknown> = {channel_id: channelId, message: draft, user_id: me?.id, props: {}};
-        for (const h of hooks) {
-            const result = await (h.hook as (p: unknown) => unknown)(post) as {post?: Record<string, unknown>; error?: {message: string}};
-            if (result?.error) {
+export function Workspace({client, onSelect, onLogout}: {client: Client4; onSelect: (channelId: string) => void; onLogout: () => void}) {
+    const title = useSelector((st: HostState) => (st.ui.view === 'threads' ? 'Threads' : channelLabel(st, st.entities.channels.currentChannelId)));
+    const view = useSelector((st: HostState) => st.ui.view);
+    const themeName = useSelector((st: HostState) => st.ui.theme);
+    const hasChannel = useSelector((st: HostState) => Boolean(st.entities.channels.currentChannelId));
+    const rhsOpen = useSelector((st: HostState) => Boolean(st.ui.rhsRootId));
+    const roots = useSlot('Root');
+    const dispatch = useDispatch();
+    const [settingsOpen, setSettingsOpen] = useState(false);
+
+    useEffect(() => applyTheme(themes[themeName]), [themeName]);
+
+    // The web app's own Escape handling: it closes what is open on the page (here: Settings, else the thread panel).
+    useEffect(() => {
+        const onKey = (e: KeyboardEvent) => {
+            if (e.key !== 'Escape') {
                 return;
             }
-            post = result?.post ?? post;
-        }
-        setDraft('');
-        await client.createPost(post as Parameters<Client4['createPost']>[0]);
-    };
+            if (settingsOpen) {
+                setSettingsOpen(false);
+            } else {
+                dispatch(setUI({rhsRootId: '', rhsExpanded: false}));
+            }
+        };
+        document.addEventListener('keydown', onKey);
+        return () => document.removeEventListener('keydown', onKey);
+    }, [dispatch, settingsOpen]);
 
-    const channels = Object.values(state.entities.channels.channels).sort((a, b) => channelLabel(state, a.id).localeCompare(channelLabel(state, b.id)));
     return (
         <div style={s.shell}>
-            <nav
-                style={s.sidebar}
-                aria-label='Channels'
-            >
-                <div style={{fontWeight: 700, marginBottom: 8}}>{me?.username}</div>
-                {channels.map((c) => (
-                    <button
-                        key={c.id}
-                        type='button'
-                        data-channel-id={c.id}
-                        style={{...s.channelButton, background: c.id === channelId ? 'rgba(255,255,255,.16)' : 'none'}}
-                        onClick={() => onSelect(c.id)}
-                    >{channelLabel(state, c.id)}</button>
-                ))}
-            </nav>
-            <main style={s.main}>
+            <Sidebar onSelect={onSelect}/>
+            <main style={{...s.main, marginRight: rhsOpen ? RHS_WIDTH : 0}}>
                 <header style={s.header}>
-                    <strong data-testid='channel-name'>{channelLabel(state, channelId) || 'Pick a channel'}</strong>
-                    {channelId && <ChannelMenu/>}
+                    {view === 'channel' && hasChannel ? <ChannelHeaderMenu title={title}/> : <strong>{title || 'Pick a channel'}</strong>}
                     <span style={{flex: 1}}/>
+                    <button
+                        type='button'
+                        onClick={() => dispatch(setUI({theme: themeName === 'light' ? 'dark' : 'light'}))}
+                    >{themeName === 'light' ? 'Dark theme' : 'Light theme'}</button>
                     <button
                         type='button'
                         onClick={() => setSettingsOpen(!settingsOpen)}
@@ -273,38 +253,14 @@ export function Workspace({client, onSelect, onLogout}: {client: Client4; onSele
                         onClick={onLogout}
                     >{'Log out'}</button>
                 </header>
-                <div
-                    ref={list}
-                    style={s.posts}
-                    data-testid='post-list'
-                >
-                    {order.map((id) => <PostView
-                        key={id}
-                        post={state.entities.posts.posts[id]}
-                    />)}
-                </div>
-                {channelId && (
-                    <form
-                        style={s.composer}
-                        onSubmit={(e) => {
-                            e.preventDefault();
-                            if (draft.trim()) {
-                                send();
-                            }
-                        }}
-                    >
-                        <input
-                            aria-label='Write a message'
-                            value={draft}
-                            onChange={(e) => setDraft(e.target.value)}
-                            style={{flex: 1}}
-                        />
-                        <button type='submit'>{'Send'}</button>
-                    </form>
-                )}
+                {view === 'threads' ? <ThreadsView client={client}/> : <ChannelView client={client}/>}
             </main>
-            {settingsOpen && <SettingsPanel onClose={() => setSettingsOpen(false)}/>}
-            {roots.map((r) => React.createElement(r.component as React.ComponentType<{theme: typeof theme}>, {key: r.id, theme}))}
+            <ThreadPanel client={client}/>
+            {settingsOpen && <SettingsModal onClose={() => setSettingsOpen(false)}/>}
+            <PluginComponents
+                items={roots}
+                props={{theme: themes[themeName]}}
+            />
         </div>
     );
 }

@@ -13,7 +13,7 @@ import * as Redux from 'redux';
 import {Login, Workspace} from './app';
 import {Registry, reconnectHandlers, websocketHandlers} from './registry';
 import {store} from './store';
-import type {HostChannel, HostPost} from './store';
+import type {HostChannel, HostPost, HostState, HostUser, Preference} from './store';
 
 declare global {
     interface Window {
@@ -25,6 +25,9 @@ declare global {
         PropTypes: typeof PropTypes;
         registerPlugin: (id: string, plugin: {initialize: (registry: Registry, s: typeof store) => void}) => void;
         hostReady?: boolean;
+
+        /** The host's store, for the browser test to look at the plugin's state. */
+        hostStore: typeof store;
     }
 }
 
@@ -35,6 +38,7 @@ window.ReactRedux = ReactRedux;
 window.ReactIntl = ReactIntl;
 window.PropTypes = PropTypes;
 window.registerPlugin = (id, plugin) => plugin.initialize(new Registry(id), store);
+window.hostStore = store;
 
 const client = new Client4();
 client.setUrl(window.location.origin);
@@ -52,6 +56,15 @@ function loadScript(src: string): Promise<void> {
     });
 }
 
+/** loadAuthors loads the profiles of posts' authors the page does not know yet, as the web app does. */
+function loadAuthors(posts: HostPost[]) {
+    const known = (store.getState() as HostState).entities.users.profiles;
+    const missing = [...new Set(posts.map((p) => p.user_id))].filter((id) => !known[id]);
+    if (missing.length > 0) {
+        client.getProfilesByIds(missing).then((users) => store.dispatch({type: 'host/profiles', users: users as HostUser[]}), () => undefined);
+    }
+}
+
 function channelFromHash(): string {
     return new URLSearchParams(window.location.hash.slice(1)).get('channel') ?? '';
 }
@@ -65,12 +78,16 @@ async function selectChannel(channelId: string) {
         window.location.hash = `channel=${channelId}`;
     }
     const list = await client.getPosts(channelId, 0, 60);
-    store.dispatch({type: 'host/posts', channelId, posts: list.order.map((id) => list.posts[id] as unknown as HostPost)});
+    const posts = list.order.map((id) => list.posts[id] as unknown as HostPost);
+    store.dispatch({type: 'host/posts', channelId, posts});
+    loadAuthors(posts);
 }
 
 async function loadWorkspace() {
     const me = await client.getMe();
-    store.dispatch({type: 'host/logged_in', user: me});
+    store.dispatch({type: 'host/logged_in', user: me as HostUser});
+    store.dispatch({type: 'host/preferences', preferences: await client.getMyPreferences() as unknown as Preference[]});
+    store.dispatch({type: 'host/config', config: await client.getClientConfig() as unknown as Record<string, string>});
     const teams = await client.getMyTeams();
     store.dispatch({type: 'host/team_members', members: await client.getMyTeamMembers()});
     const userIds = new Set<string>();
@@ -93,9 +110,10 @@ async function loadWorkspace() {
 function connectWebSocket(): Promise<void> {
     const ws = new WebSocketClient();
     ws.addMessageListener((msg) => {
-        if (msg.event === 'posted') {
+        if (msg.event === 'posted' || msg.event === 'post_edited') {
             const post = JSON.parse(msg.data.post as string) as HostPost;
             store.dispatch({type: 'host/posts', channelId: post.channel_id, posts: [post]});
+            loadAuthors([post]);
         }
         for (const handler of websocketHandlers[msg.event] ?? []) {
             handler(msg);
@@ -163,13 +181,24 @@ function App() {
     );
 }
 
+/** Intl is the web app's IntlProvider: the user's language, with the plugins' registered translations. */
+function Intl({children}: {children: React.ReactNode}) {
+    const locale = ReactRedux.useSelector((s: HostState) => s.entities.users.profiles[s.entities.users.currentUserId]?.locale || 'en');
+    const sources = ReactRedux.useSelector((s: HostState) => s.slots.Translations ?? []);
+    const messages = React.useMemo(() => Object.assign({}, ...sources.map((t) => (t.getTranslations as (l: string) => Record<string, string>)(locale))), [locale, sources]);
+    return (
+        <ReactIntl.IntlProvider
+            locale={locale}
+            defaultLocale='en'
+            messages={messages}
+        >{children}</ReactIntl.IntlProvider>
+    );
+}
+
 createRoot(document.getElementById('root') as HTMLElement).render(
     <ReactRedux.Provider store={store}>
-        <ReactIntl.IntlProvider
-            locale='en'
-            defaultLocale='en'
-        >
+        <Intl>
             <App/>
-        </ReactIntl.IntlProvider>
+        </Intl>
     </ReactRedux.Provider>,
 );

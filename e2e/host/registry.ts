@@ -55,6 +55,10 @@ export class Registry {
         add('UserSettings', this.pluginId, {setting});
     }
 
+    registerTranslations(getTranslations: (locale: string) => Record<string, string>) {
+        add('Translations', this.pluginId, {getTranslations});
+    }
+
     registerWebSocketEventHandler(event: string, handler: Handler) {
         (websocketHandlers[event] ??= []).push(handler);
     }

@@ -15,6 +15,16 @@ export interface HostPost {
     props?: Record<string, unknown>;
 }
 
+export interface HostUser {
+    id: string;
+    username: string;
+    roles?: string;
+    locale?: string;
+    first_name?: string;
+    last_name?: string;
+    nickname?: string;
+}
+
 export interface HostChannel {
     id: string;
     type: string;
@@ -23,16 +33,26 @@ export interface HostChannel {
     display_name: string;
 }
 
+export interface Preference {
+    category: string;
+    name: string;
+    value: string;
+}
+
 export interface Entities {
-    users: {currentUserId: string; profiles: Record<string, {id: string; username: string; roles?: string}>};
+    users: {currentUserId: string; profiles: Record<string, HostUser>};
     posts: {posts: Record<string, HostPost>; order: Record<string, string[]>};
     channels: {currentChannelId: string; channels: Record<string, HostChannel>; myMembers: Record<string, {roles?: string; scheme_admin?: boolean}>};
-    teams: {myMembers: Record<string, {roles?: string; scheme_admin?: boolean}>};
+    teams: {currentTeamId: string; myMembers: Record<string, {roles?: string; scheme_admin?: boolean}>};
+    preferences: {myPreferences: Record<string, Preference>};
+    general: {config: Record<string, string>};
 }
 
 export type HostAction =
-    | {type: 'host/logged_in'; user: {id: string; username: string; roles?: string}}
-    | {type: 'host/profiles'; users: Array<{id: string; username: string; roles?: string}>}
+    | {type: 'host/logged_in'; user: HostUser}
+    | {type: 'host/profiles'; users: HostUser[]}
+    | {type: 'host/preferences'; preferences: Preference[]}
+    | {type: 'host/config'; config: Record<string, string>}
     | {type: 'host/channels'; channels: HostChannel[]; members: Array<{channel_id: string; roles?: string; scheme_admin?: boolean}>}
     | {type: 'host/team_members'; members: Array<{team_id: string; roles?: string; scheme_admin?: boolean}>}
     | {type: 'host/select_channel'; channelId: string}
@@ -42,7 +62,9 @@ const empty: Entities = {
     users: {currentUserId: '', profiles: {}},
     posts: {posts: {}, order: {}},
     channels: {currentChannelId: '', channels: {}, myMembers: {}},
-    teams: {myMembers: {}},
+    teams: {currentTeamId: '', myMembers: {}},
+    preferences: {myPreferences: {}},
+    general: {config: {}},
 };
 
 function entities(state: Entities = empty, action: HostAction | {type: string}): Entities {
@@ -73,8 +95,17 @@ function entities(state: Entities = empty, action: HostAction | {type: string}):
         for (const m of a.members) {
             myMembers[m.team_id] = m;
         }
-        return {...state, teams: {myMembers}};
+        return {...state, teams: {currentTeamId: state.teams.currentTeamId || a.members[0]?.team_id || '', myMembers}};
     }
+    case 'host/preferences': {
+        const myPreferences = {...state.preferences.myPreferences};
+        for (const p of a.preferences) {
+            myPreferences[`${p.category}--${p.name}`] = p;
+        }
+        return {...state, preferences: {myPreferences}};
+    }
+    case 'host/config':
+        return {...state, general: {config: a.config}};
     case 'host/select_channel':
         return {...state, channels: {...state.channels, currentChannelId: a.channelId}};
     case 'host/posts': {
@@ -108,12 +139,36 @@ function slots(state: Slots = {}, action: {type: string; slot?: string; item?: R
     return state;
 }
 
+/** UI is the host page's own view state: what the web app keeps in its `views` state. */
+export interface UI {
+
+    /** The thread open in the right-hand panel, or ''. */
+    rhsRootId: string;
+    rhsExpanded: boolean;
+    view: 'channel' | 'threads';
+
+    /** The thread open in the Threads view, or ''. */
+    threadId: string;
+    theme: 'light' | 'dark';
+
+    /** The user's "message formatting" setting: off, posts are plain text without plugin slots. */
+    formatting: boolean;
+}
+
+export type UIAction = {type: 'host/ui'; patch: Partial<UI>};
+
+const initialUI: UI = {rhsRootId: '', rhsExpanded: false, view: 'channel', threadId: '', theme: 'light', formatting: true};
+
+function ui(state: UI = initialUI, action: UIAction | {type: string}): UI {
+    return action.type === 'host/ui' ? {...state, ...(action as UIAction).patch} : state;
+}
+
 const thunk: Middleware = (api) => (next) => (action) => (typeof action === 'function' ? action(api.dispatch, api.getState) : next(action));
 
 const pluginReducers: Record<string, Reducer> = {};
 
 function rootReducer() {
-    return combineReducers({entities, slots, ...pluginReducers});
+    return combineReducers({entities, slots, ui, ...pluginReducers});
 }
 
 export const store: Store = createStore(rootReducer(), applyMiddleware(thunk));
@@ -127,4 +182,17 @@ export function registerReducer(key: string, reducer: Reducer): void {
 export interface HostState {
     entities: Entities;
     slots: Slots;
+    ui: UI;
+}
+
+/** setUI changes the host's view state. */
+export function setUI(patch: Partial<UI>): UIAction {
+    return {type: 'host/ui', patch};
+}
+
+/** threadOf lists a thread's root and replies in order, from the posts loaded. */
+export function threadOf(state: HostState, rootId: string): HostPost[] {
+    return Object.values(state.entities.posts.posts).
+        filter((p) => p.id === rootId || p.root_id === rootId).
+        sort((x, y) => x.create_at - y.create_at);
 }

@@ -20,6 +20,7 @@ export const READERS_CLOSED = 'readreceipts/readers_closed';
 export const SETTINGS_OPENED = 'readreceipts/settings_opened';
 export const SETTINGS_CLOSED = 'readreceipts/settings_closed';
 export const COMPOSER_REQUEST_SET = 'readreceipts/composer_request_set';
+export const CACHE_PRUNED = 'readreceipts/cache_pruned';
 
 export type PluginAction =
     | {type: typeof RECEIPTS_REQUESTED; postIds: string[]}
@@ -39,4 +40,5 @@ export type PluginAction =
     | {type: typeof READERS_CLOSED}
     | {type: typeof SETTINGS_OPENED}
     | {type: typeof SETTINGS_CLOSED}
-    | {type: typeof COMPOSER_REQUEST_SET; channelId: string; requested: boolean};
+    | {type: typeof COMPOSER_REQUEST_SET; channelId: string; requested: boolean}
+    | {type: typeof CACHE_PRUNED; postIds: string[]};

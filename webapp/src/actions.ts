@@ -297,29 +297,6 @@ export function setSendReadReceipts(send: boolean): Thunk {
     };
 }
 
-const composerKey = (channelId: string) => `readreceipts.request.${channelId}`;
-
-/** loadComposerRequest reads the user's remembered per-channel request from localStorage. */
-export function loadComposerRequest(channelId: string): PluginAction {
-    let requested = false;
-    try {
-        requested = window.localStorage.getItem(composerKey(channelId)) === 'true';
-    } catch {
-        // Storage may be unavailable (private mode); the choice is then not remembered.
-    }
-    return {type: T.COMPOSER_REQUEST_SET, channelId, requested};
-}
-
-/** setComposerRequest remembers, per channel, whether the user asks for receipts on new messages. */
-export function setComposerRequest(channelId: string, requested: boolean): PluginAction {
-    try {
-        window.localStorage.setItem(composerKey(channelId), String(requested));
-    } catch {
-        // See loadComposerRequest.
-    }
-    return {type: T.COMPOSER_REQUEST_SET, channelId, requested};
-}
-
 /** refreshAll re-reads everything the screen shows, after the websocket reconnects. */
 export function refreshAll(postIdsOnScreen: string[]): Thunk {
     return (dispatch, getState) => {

@@ -11,6 +11,7 @@ import type {
     ReadsResult,
 } from './types';
 import {pluginId} from './manifest';
+import type {UserProfile} from './mattermost';
 
 /** ClientError keeps the HTTP status and the server's stable error id. */
 export class ClientError extends Error {
@@ -71,7 +72,11 @@ export class Client {
         return `${this.siteURL}/api/v4/users/${encodeURIComponent(userId)}/image`;
     }
 
-    private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    private request<T>(method: string, path: string, body?: unknown): Promise<T> {
+        return this.send(method, this.apiURL + path, body);
+    }
+
+    private async send<T>(method: string, url: string, body?: unknown): Promise<T> {
         const headers: Record<string, string> = {
             Accept: 'application/json',
             'X-Requested-With': 'XMLHttpRequest',
@@ -85,7 +90,7 @@ export class Client {
         }
         let response: Response;
         try {
-            response = await fetch(this.apiURL + path, {
+            response = await fetch(url, {
                 method,
                 headers,
                 credentials: 'include',
@@ -138,6 +143,11 @@ export class Client {
 
     setSendReadReceipts(send: boolean): Promise<MySettings> {
         return this.request('PUT', '/me/settings', {send_read_receipts: send});
+    }
+
+    /** getProfiles loads users' profiles from Mattermost's own API (names for the readers list). */
+    getProfiles(userIds: string[]): Promise<UserProfile[]> {
+        return this.send('POST', `${this.siteURL}/api/v4/users/ids`, userIds);
     }
 }
 

@@ -10,6 +10,7 @@ import {
     setPostsOnScreen,
 } from './actions';
 import type {Dispatch, GetState} from './actions';
+import {pruneCache} from './cache';
 import {client} from './client';
 import ChannelToggleLabel, {shouldShowChannelToggle, toggleChannel} from './components/channel_toggle/channel_toggle';
 import ComposerRequestLabel, {
@@ -17,15 +18,17 @@ import ComposerRequestLabel, {
     shouldShowComposerRequest,
     toggleComposerRequest,
 } from './components/composer_request/composer_request';
-import {postReceiptSlot} from './components/post_receipt/post_receipt';
+import PostReceipt from './components/post_receipt/post_receipt';
 import PrivacySetting, {PrivacySettingLabel} from './components/privacy_setting/privacy_setting';
 import {canShowReaders, ReadersMenuLabel} from './components/readers_modal/readers_modal';
 import Root from './components/root/root';
+import {translate, translations} from './i18n';
 import {pluginId} from './manifest';
 import type {ChannelHeaderAction, HostStore, PluginInstance, PluginRegistry} from './mattermost';
 import reducer from './reducer';
 import {isSendingReceipts} from './selectors';
-import {SeenTracker} from './visibility';
+import {currentLocale} from './user_display';
+import {PostRootScanner, SeenTracker} from './visibility';
 import {
     CHANNEL_SETTINGS_EVENT,
     CONFIG_EVENT,
@@ -37,8 +40,13 @@ import {
 
 const channelIdOf = (channel: Parameters<ChannelHeaderAction>[0]) => (typeof channel === 'string' ? channel : channel.id);
 
+/** How long after posts left the page the cache is pruned (one prune for a burst of changes). */
+const PRUNE_DELAY_MS = 2000;
+
 class Plugin implements PluginInstance {
     private seen: SeenTracker | null = null;
+    private scanner: PostRootScanner | null = null;
+    private pruneTimer: ReturnType<typeof setTimeout> | null = null;
     private unsubscribe: (() => void) | null = null;
 
     initialize(registry: PluginRegistry, store: HostStore): void {
@@ -47,11 +55,18 @@ class Plugin implements PluginInstance {
         client.setSiteURL(window.basename ?? '');
 
         registry.registerReducer(reducer);
+        registry.registerTranslations?.(translations);
         const seen = new SeenTracker((postId) => dispatch(reportSeen(postId)));
         this.seen = seen;
+        this.scanner = new PostRootScanner(seen, document, () => {
+            this.pruneTimer ??= setTimeout(() => {
+                this.pruneTimer = null;
+                dispatch(pruneCache(seen.postIds()));
+            }, PRUNE_DELAY_MS);
+        });
         setPostsOnScreen(() => seen.postIds());
 
-        registry.registerPostMessageAttachmentComponent(postReceiptSlot(seen));
+        registry.registerPostMessageAttachmentComponent(PostReceipt);
         registry.registerRootComponent(Root);
         registry.registerPostDropdownMenuAction(ReadersMenuLabel, (postId) => dispatch(openReaders(postId)), (postId) => canShowReaders(getState(), postId));
         registry.registerChannelHeaderMenuAction(ChannelToggleLabel, (ch) => dispatch(toggleChannel(channelIdOf(ch))), (s) => shouldShowChannelToggle(s as ReturnType<GetState>));
@@ -59,7 +74,13 @@ class Plugin implements PluginInstance {
         registry.registerMessageWillBePostedHook((post) => requestReceiptOnPost(getState(), post));
 
         if (registry.registerUserSettings) {
-            registry.registerUserSettings({id: pluginId, uiName: 'Read Receipts', sections: [{title: 'Read receipts', component: PrivacySetting}]});
+            // Names given as strings, in the user's language at start.
+            const locale = currentLocale(getState());
+            registry.registerUserSettings({
+                id: pluginId,
+                uiName: translate(locale, 'readreceipts.settings.ui_name'),
+                sections: [{title: translate(locale, 'readreceipts.settings.section'), component: PrivacySetting}],
+            });
         } else {
             registry.registerMainMenuAction?.(PrivacySettingLabel, () => dispatch(openSettings()));
         }
@@ -85,7 +106,11 @@ class Plugin implements PluginInstance {
     uninitialize(): void {
         this.unsubscribe?.();
         setPostsOnScreen(null);
+        this.scanner?.destroy();
         this.seen?.destroy();
+        if (this.pruneTimer !== null) {
+            clearTimeout(this.pruneTimer);
+        }
     }
 }
 

@@ -46,10 +46,29 @@ export interface Membership {
     scheme_admin?: boolean;
 }
 
+export interface UserTimezone {
+    useAutomaticTimezone?: string | boolean;
+    automaticTimezone?: string;
+    manualTimezone?: string;
+}
+
 export interface UserProfile {
     id: string;
     username: string;
     roles?: string;
+    first_name?: string;
+    last_name?: string;
+    nickname?: string;
+    locale?: string;
+    timezone?: UserTimezone;
+    last_picture_update?: number;
+}
+
+/** Preference is one of the user's preferences; the store keys them `<category>--<name>`. */
+export interface Preference {
+    category: string;
+    name: string;
+    value: string;
 }
 
 /** MattermostState is the part of the web app's Redux state the plugin reads. */
@@ -63,6 +82,8 @@ export interface MattermostState {
             myMembers?: Record<string, Membership | undefined>;
         };
         teams?: {myMembers?: Record<string, Membership | undefined>};
+        preferences?: {myPreferences?: Record<string, Preference | undefined>};
+        general?: {config?: Record<string, string | undefined>};
     };
 }
 
@@ -111,6 +132,7 @@ export interface PluginRegistry {
     registerReconnectHandler(handler: () => void): void;
     registerMessageWillBePostedHook(hook: (post: Post) => MessageWillBePostedResult | Promise<MessageWillBePostedResult>): string;
     registerUserSettings?(settings: UserSettings): void;
+    registerTranslations?(getTranslations: (locale: string) => Record<string, string>): void;
     registerMainMenuAction?(text: React.ReactNode | React.ComponentType, action: () => void, mobileIcon?: React.ReactNode): string;
 }
 

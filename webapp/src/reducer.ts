@@ -103,6 +103,12 @@ function receiptsReducer(state: PluginState, action: PluginAction): PluginState 
         return {...state, reported: setFlags(state.reported, action.postIds, true as const)};
     case T.READS_FAILED:
         return {...state, reported: setFlags<true>(state.reported, action.postIds, undefined)};
+    case T.CACHE_PRUNED:
+        return {
+            ...state,
+            receipts: setFlags<ReceiptEntry>(state.receipts, action.postIds, undefined),
+            reported: setFlags<true>(state.reported, action.postIds, undefined),
+        };
     default:
         return state;
     }

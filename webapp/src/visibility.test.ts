@@ -1,6 +1,6 @@
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 
-import {SeenTracker, isInView, postElement} from './visibility';
+import {PostRootScanner, SeenTracker, isInView} from './visibility';
 
 describe('isInView', () => {
     it.each([
@@ -13,16 +13,6 @@ describe('isInView', () => {
         ['no size', 0, 0, 800, false],
     ])('%s', (_name, visible, height, view, expected) => {
         expect(isInView(visible, height, view)).toBe(expected);
-    });
-});
-
-describe('postElement', () => {
-    it('finds the .post around the anchor, else the element named after the post', () => {
-        document.body.innerHTML = '<div class="post" id="x"><div id="inner_abc"><span id="a1"></span></div></div>' +
-            '<div id="rhsPost_abc"><div><span id="a2"></span></div></div><div id="other"><span id="a3"></span></div>';
-        expect(postElement(document.getElementById('a1')!, 'abc').id).toBe('x');
-        expect(postElement(document.getElementById('a2')!, 'abc').id).toBe('rhsPost_abc');
-        expect(postElement(document.getElementById('a3')!, 'abc').id).toBe('other');
     });
 });
 
@@ -42,9 +32,10 @@ class FakeObserver {
     disconnect() {
         this.targets.clear();
     }
-    show(el: Element, visible: number, height = 100) {
+    show(el: Element, visible: number, height = 100, uncovered = true) {
         const entry = {
             target: el,
+            isVisible: uncovered,
             isIntersecting: visible > 0,
             intersectionRect: {height: visible},
             boundingClientRect: {height},
@@ -77,7 +68,7 @@ describe('SeenTracker', () => {
     });
 
     it('reports a post after it was in view for a second', () => {
-        tracker.observe(el, 'p1');
+        tracker.watch(el, 'p1');
         FakeObserver.last!.show(el, 100);
         vi.advanceTimersByTime(999);
         expect(seen).toEqual([]);
@@ -88,7 +79,7 @@ describe('SeenTracker', () => {
     });
 
     it('does not report a post that left the view too soon', () => {
-        tracker.observe(el, 'p1');
+        tracker.watch(el, 'p1');
         FakeObserver.last!.show(el, 100);
         vi.advanceTimersByTime(500);
         FakeObserver.last!.show(el, 10);
@@ -98,7 +89,7 @@ describe('SeenTracker', () => {
 
     it('waits for the window to have focus', () => {
         focused = false;
-        tracker.observe(el, 'p1');
+        tracker.watch(el, 'p1');
         FakeObserver.last!.show(el, 100);
         vi.advanceTimersByTime(3000);
         expect(seen).toEqual([]);
@@ -110,7 +101,7 @@ describe('SeenTracker', () => {
     });
 
     it('stops the clock when the window loses focus', () => {
-        tracker.observe(el, 'p1');
+        tracker.watch(el, 'p1');
         FakeObserver.last!.show(el, 100);
         vi.advanceTimersByTime(600);
         focused = false;
@@ -121,22 +112,102 @@ describe('SeenTracker', () => {
 
     it('forgets posts that unmount, and lists those on screen', () => {
         const other = document.createElement('div');
-        const stop = tracker.observe(el, 'p1');
-        tracker.observe(other, 'p2');
+        tracker.watch(el, 'p1');
+        tracker.watch(other, 'p2');
         expect(tracker.postIds().sort()).toEqual(['p1', 'p2']);
         FakeObserver.last!.show(el, 100);
-        stop();
+        tracker.unwatch(el);
         vi.advanceTimersByTime(2000);
         expect(seen).toEqual([]);
         expect(tracker.postIds()).toEqual(['p2']);
     });
 
     it('reports posts in view again after a rescan', () => {
-        tracker.observe(el, 'p1');
+        tracker.watch(el, 'p1');
         FakeObserver.last!.show(el, 100);
         vi.advanceTimersByTime(1000);
         tracker.rescan();
         vi.advanceTimersByTime(1000);
         expect(seen).toEqual(['p1', 'p1']);
+    });
+
+    it('without occlusion reports, waits while a modal is open over the posts', () => {
+        tracker.watch(el, 'p1');
+        const modal = document.createElement('div');
+        modal.className = 'modal show';
+        document.body.appendChild(modal);
+        FakeObserver.last!.show(el, 100);
+        vi.advanceTimersByTime(3000);
+        expect(seen).toEqual([]);
+        modal.remove();
+        vi.advanceTimersByTime(1000);
+        expect(seen).toEqual(['p1']);
+    });
+});
+
+describe('SeenTracker with occlusion reports (IntersectionObserver v2)', () => {
+    afterEach(() => {
+        vi.useRealTimers();
+        document.body.innerHTML = '';
+    });
+
+    it('asks the observer to track visibility, and counts a covered post as out of view until uncovered', () => {
+        vi.useFakeTimers();
+        vi.spyOn(document, 'hasFocus').mockReturnValue(true);
+        const seen: string[] = [];
+        let init: IntersectionObserverInit & {trackVisibility?: boolean; delay?: number} = {};
+        const tracker = new SeenTracker((id) => seen.push(id), {
+            occlusionAware: true,
+            observerFactory: (cb, options) => {
+                init = options;
+                return new FakeObserver(cb) as unknown as IntersectionObserver;
+            },
+        });
+        expect(init.trackVisibility).toBe(true);
+        expect(init.delay).toBeGreaterThanOrEqual(100);
+        const el = document.createElement('div');
+        tracker.watch(el, 'p1');
+        FakeObserver.last!.show(el, 100, 100, false);
+        vi.advanceTimersByTime(3000);
+        expect(seen).toEqual([]);
+        FakeObserver.last!.show(el, 100, 100, true);
+        vi.advanceTimersByTime(1000);
+        expect(seen).toEqual(['p1']);
+        tracker.destroy();
+    });
+});
+
+describe('PostRootScanner', () => {
+    afterEach(() => {
+        vi.useRealTimers();
+        document.body.innerHTML = '';
+    });
+
+    const ID_A = 'a'.repeat(26);
+    const ID_B = 'b'.repeat(26);
+    const ID_C = 'c'.repeat(26);
+
+    it('watches every post root on the page, in every place, once per post root, and lets go of removed ones', async () => {
+        vi.useFakeTimers();
+        document.body.innerHTML = `<div class="post" id="post_${ID_A}"><div class="post-preview"><span class="readreceipts-post"></span></div></div>` +
+            `<div class="post" id="rhsPost_${ID_B}"></div><div class="post" id="not-a-post"></div><div id="post_${ID_C}_message"></div>`;
+        const tracker = new SeenTracker(() => undefined, {observerFactory: (cb) => new FakeObserver(cb) as unknown as IntersectionObserver});
+        let changes = 0;
+        const scanner = new PostRootScanner(tracker, document, () => {
+            changes += 1;
+        });
+        expect(tracker.postIds().sort()).toEqual([ID_A, ID_B]);
+        expect(changes).toBe(1);
+
+        const added = document.createElement('div');
+        added.className = 'post';
+        added.id = `searchResult_${ID_C}`;
+        document.body.appendChild(added);
+        document.getElementById(`post_${ID_A}`)!.remove();
+        await vi.advanceTimersByTimeAsync(200);
+        expect(tracker.postIds().sort()).toEqual([ID_B, ID_C]);
+        expect(changes).toBe(2);
+        scanner.destroy();
+        tracker.destroy();
     });
 });

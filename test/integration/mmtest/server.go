@@ -15,13 +15,17 @@ import (
 	"time"
 )
 
-// DefaultSiteURL is the server that build/server.sh starts.
+// DefaultSiteURL is the server that build/server.sh starts when MM_PORT is not set.
 const DefaultSiteURL = "http://127.0.0.1:8065"
 
-// SiteURL is the server under test: env MM_SITE_URL or DefaultSiteURL.
+// SiteURL is the server under test: env MM_SITE_URL, else the one build/server.sh starts on MM_PORT,
+// else DefaultSiteURL.
 func SiteURL() string {
 	if u := strings.TrimRight(os.Getenv("MM_SITE_URL"), "/"); u != "" {
 		return u
+	}
+	if port := os.Getenv("MM_PORT"); port != "" {
+		return "http://127.0.0.1:" + port
 	}
 	return DefaultSiteURL
 }

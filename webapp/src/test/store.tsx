@@ -61,7 +61,7 @@ export function makeStore(seed: StoreSeed = {}): Store<GlobalState> {
     return createStore(root, preloaded, applyMiddleware(thunk)) as unknown as Store<GlobalState>;
 }
 
-export function renderWithStore(ui: React.ReactElement, store: Store<GlobalState>): RenderResult {
+export function renderWithStore(ui: React.ReactElement, store: Store<GlobalState>, container?: HTMLElement): RenderResult {
     return render(
         <Provider store={store}>
             <IntlProvider
@@ -69,6 +69,7 @@ export function renderWithStore(ui: React.ReactElement, store: Store<GlobalState
                 defaultLocale='en'
             >{ui}</IntlProvider>
         </Provider>,
+        container ? {container: container.appendChild(document.createElement('div'))} : undefined,
     );
 }
 

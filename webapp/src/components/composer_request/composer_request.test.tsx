@@ -2,9 +2,9 @@ import {act, screen} from '@testing-library/react';
 import React from 'react';
 import {describe, expect, it} from 'vitest';
 
-import {loadComposerRequest} from '../../actions';
+import {loadComposerRequest} from '../../composer_storage';
 import type {Dispatch} from '../../actions';
-import {DM, ME, makeStore, post, renderWithStore} from '../../test/store';
+import {DM, GM, ME, makeStore, post, renderWithStore} from '../../test/store';
 import type {PluginConfig} from '../../types';
 
 import ComposerRequestLabel, {requestReceiptOnPost, shouldShowComposerRequest, toggleComposerRequest} from './composer_request';
@@ -32,6 +32,16 @@ describe('per-message request', () => {
         const later = makeStore({plugin: {config: config('per_message')}});
         later.dispatch(loadComposerRequest(DM));
         expect(requestReceiptOnPost(later.getState(), draft)).toEqual({post: {...draft, props: {read_receipt: true}}});
+    });
+
+    it('marks a reply sent for another channel than the current one (Threads view, pop-out) from what is stored', () => {
+        const first = makeStore({plugin: {config: config('per_message')}, currentChannelId: GM});
+        (first.dispatch as unknown as Dispatch)(toggleComposerRequest(GM));
+
+        const fresh = makeStore({plugin: {config: config('per_message')}, currentChannelId: DM});
+        fresh.dispatch(loadComposerRequest(DM));
+        const reply = {...post('reply', ME, GM), root_id: 'root'};
+        expect(requestReceiptOnPost(fresh.getState(), reply)).toEqual({post: {...reply, props: {read_receipt: true}}});
     });
 
     it('leaves posts alone under mode all', () => {

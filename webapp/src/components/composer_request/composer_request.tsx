@@ -2,7 +2,7 @@ import React from 'react';
 import {useIntl} from 'react-intl';
 import {useSelector} from 'react-redux';
 
-import {setComposerRequest} from '../../actions';
+import {setComposerRequest, storedComposerRequest} from '../../composer_storage';
 import type {Thunk} from '../../actions';
 import type {MessageWillBePostedResult, Post} from '../../mattermost';
 import {composerRequested, getCurrentChannelId, getPluginState, isRequestModePerMessage} from '../../selectors';
@@ -42,10 +42,13 @@ export function shouldShowComposerRequest(state: GlobalState): boolean {
 
 /**
  * requestReceiptOnPost is the message-will-be-posted hook: under per_message it marks new root posts
- * and replies with `read_receipt: true` where the user asked for receipts in that channel.
+ * and replies with `read_receipt: true` where the user asked for receipts in that channel. The post may
+ * be sent from anywhere (the Threads view, a thread's pop-out window), so the request is looked up for
+ * the post's own channel, from storage when this window has not loaded it.
  */
 export function requestReceiptOnPost(state: GlobalState, post: Post): MessageWillBePostedResult {
-    if (!isRequestModePerMessage(state) || !composerRequested(state, post.channel_id) ||
+    const requested = getPluginState(state).composer[post.channel_id] ?? storedComposerRequest(post.channel_id);
+    if (!isRequestModePerMessage(state) || !requested ||
         (post.props && 'read_receipt' in post.props)) {
         return {post};
     }

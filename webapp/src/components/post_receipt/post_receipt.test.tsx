@@ -5,9 +5,8 @@ import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {receiptsReceived, resetQueues} from '../../actions';
 import {client} from '../../client';
 import {getPluginState} from '../../selectors';
-import {DM, GM, ME, OPEN, PEER, id, makeStore, post, renderWithStore} from '../../test/store';
+import {DM, GM, ME, OPEN, PEER, makeStore, post, renderWithStore} from '../../test/store';
 import type {PluginConfig, Receipt} from '../../types';
-import type {Seen} from '../../visibility';
 
 import PostReceipt from './post_receipt';
 
@@ -22,14 +21,6 @@ const config = (counts: 'author' | 'members'): PluginConfig => ({
     enable_direct_messages: true, enable_group_messages: true, enable_private_channels: false, enable_public_channels: false,
     request_mode: 'all', max_channel_members: 5000, privacy_policy: 'user_choice', reciprocal: true, counts_visible_to: counts,
 });
-
-function fakeSeen(): Seen & {observed: string[]} {
-    const observed: string[] = [];
-    return {observed, observe: (_el, postId) => {
-        observed.push(postId);
-        return () => undefined;
-    }};
-}
 
 describe('PostReceipt', () => {
     beforeEach(() => {
@@ -104,18 +95,20 @@ describe('PostReceipt', () => {
         expect(screen.getAllByRole('img', {name: 'Sent'})).toHaveLength(3);
     });
 
-    it('watches posts that can have receipts, and not system posts', () => {
-        const p = post('theirs', PEER, DM);
-        const sys = {...post('sys', PEER, DM), type: 'system_add_to_channel'};
-        const seen = fakeSeen();
-        renderWithStore(<><PostReceipt
-            postId={p.id}
-            seen={seen}
-        /><PostReceipt
-            postId={sys.id}
-            seen={seen}
-        /></>, makeStore({posts: [p, sys]}));
-        expect(seen.observed).toEqual([id('theirs')]);
+    it('shows nothing and asks nothing in a permalink preview (the slot of a linked post inside another post)', async () => {
+        const query = vi.spyOn(client, 'queryReceipts').mockResolvedValue({receipts: [], skipped: []});
+        const outer = post('outer', ME, DM);
+        const linked = post('linked', ME, GM);
+        const store = makeStore({posts: [outer, linked], plugin: {receipts: {[linked.id]: {status: 'tracked', receipt: groupReceipt(linked.id, 1, 1)}}}});
+        const root = document.createElement('div');
+        root.className = 'post';
+        root.id = `post_${outer.id}`;
+        document.body.appendChild(root);
+        renderWithStore(<PostReceipt postId={linked.id}/>, store, root);
+        await act(() => vi.runAllTimersAsync());
+        expect(screen.queryByRole('button')).toBeNull();
+        expect(query).not.toHaveBeenCalled();
+        root.remove();
     });
 
     it('holds the row\'s height while loading only where receipts can be on, so nothing collapses elsewhere', () => {

@@ -1,4 +1,4 @@
-import React, {useEffect, useLayoutEffect, useRef} from 'react';
+import React, {useEffect, useLayoutEffect, useRef, useState} from 'react';
 import {useSelector} from 'react-redux';
 
 import {openReaders, requestReceipts} from '../../actions';
@@ -15,25 +15,20 @@ import {
     viewerHidesReceipts,
 } from '../../selectors';
 import type {GlobalState} from '../../selectors';
-import type {Seen} from '../../visibility';
-import {postElement} from '../../visibility';
+import {isInsideOtherPost} from '../../post_roots';
+import {useTimeSettings} from '../../time';
 import ReceiptIndicator from '../receipt_indicator/receipt_indicator';
-
-export interface PostReceiptProps extends PostAttachmentProps {
-
-    /** Watches the post for read reporting; absent, nothing is reported. */
-    seen?: Seen;
-}
 
 const ROW: React.CSSProperties = {display: 'flex', justifyContent: 'flex-end', minHeight: 0};
 const PLACEHOLDER: React.CSSProperties = {display: 'block', height: 16};
 
 /**
  * PostReceipt fills the post attachment slot under every post: it shows the receipt of the user's own
- * tracked posts (and counts of others' posts where counts are visible to members), and reports the
- * post as seen when the user has looked at it.
+ * tracked posts (and counts of others' posts where counts are visible to members). Reads are reported
+ * from the post roots on the page (visibility.ts), not from here. In a permalink preview (the slot of
+ * a linked post drawn inside another post) it shows nothing: a preview quotes a message, it is not it.
  */
-export default function PostReceipt({postId, theme, onHeightChange, seen}: PostReceiptProps) {
+export default function PostReceipt({postId, theme, onHeightChange}: PostAttachmentProps) {
     const dispatch = usePluginDispatch();
     const post = useSelector((s: GlobalState) => getPost(s, postId));
     const me = useSelector(getCurrentUserId);
@@ -42,9 +37,15 @@ export default function PostReceipt({postId, theme, onHeightChange, seen}: PostR
     const entry = useSelector((s: GlobalState) => getReceiptEntry(s, postId));
     const likely = useSelector((s: GlobalState) => (post ? mayBeTrackedHere(s, post) : false));
     const hidden = useSelector(viewerHidesReceipts);
+    const time = useTimeSettings();
     const anchor = useRef<HTMLSpanElement>(null);
+    const [inPreview, setInPreview] = useState<boolean | null>(null);
 
-    const eligible = post ? mayBeTracked(post) : false;
+    useLayoutEffect(() => {
+        setInPreview(anchor.current ? isInsideOtherPost(anchor.current, postId) : false);
+    }, [postId]);
+
+    const eligible = post && inPreview === false ? mayBeTracked(post) : false;
     const own = Boolean(post && post.user_id === me);
     const countsForMembers = config?.counts_visible_to === 'members' && channelType !== undefined && channelType !== 'D';
 
@@ -56,14 +57,6 @@ export default function PostReceipt({postId, theme, onHeightChange, seen}: PostR
             dispatch(requestReceipts([postId]));
         }
     }, [dispatch, wanted, entry, postId]);
-
-    useEffect(() => {
-        const el = anchor.current;
-        if (!seen || !eligible || !el) {
-            return undefined;
-        }
-        return seen.observe(postElement(el, postId), postId);
-    }, [seen, eligible, postId]);
 
     const status = entry?.status;
     useLayoutEffect(() => {
@@ -79,6 +72,7 @@ export default function PostReceipt({postId, theme, onHeightChange, seen}: PostR
             <ReceiptIndicator
                 receipt={entry.receipt}
                 theme={theme}
+                time={time}
                 onOpen={own && isGroup ? () => dispatch(openReaders(postId)) : undefined}
             />
         );
@@ -96,17 +90,4 @@ export default function PostReceipt({postId, theme, onHeightChange, seen}: PostR
             style={content ? ROW : undefined}
         >{content}</span>
     );
-}
-
-/** postReceiptSlot binds the tracker to the component registered in the post attachment slot. */
-export function postReceiptSlot(seen: Seen): React.ComponentType<PostAttachmentProps> {
-    function PostReceiptSlot(props: PostAttachmentProps) {
-        return (
-            <PostReceipt
-                {...props}
-                seen={seen}
-            />
-        );
-    }
-    return PostReceiptSlot;
 }

@@ -6,13 +6,14 @@ import {closeSettings, loadConfig, loadMySettings, setSendReadReceipts} from '..
 import {usePluginDispatch} from '../../hooks';
 import {ClientError} from '../../client';
 import {getPluginState} from '../../selectors';
+import Dialog from '../dialog/dialog';
 import type {GlobalState} from '../../selectors';
 
 import PrivacySummary from './privacy_summary';
 
 const styles: Record<string, React.CSSProperties> = {
     label: {display: 'flex', alignItems: 'center', gap: 8, fontWeight: 600},
-    help: {margin: '4px 0 0 24px', opacity: 0.72},
+    help: {margin: '4px 0 0 24px', opacity: 0.76},
     error: {margin: '4px 0 0 24px', color: 'var(--error-text, #d24b4e)'},
 };
 
@@ -92,27 +93,24 @@ export function PrivacySettingModal() {
         return null;
     }
     const title = intl.formatMessage({id: 'readreceipts.privacy.title', defaultMessage: 'Read receipts settings'});
+    const close = () => dispatch(closeSettings());
     return (
-        <div
-            style={{position: 'fixed', inset: 0, background: 'rgba(0, 0, 0, 0.5)', display: 'flex', alignItems: 'center', justifyContent: 'center', zIndex: 1050}}
-            onClick={(e) => e.target === e.currentTarget && dispatch(closeSettings())}
+        <Dialog
+            label={title}
+            width={420}
+            onClose={close}
         >
-            <div
-                role='dialog'
-                aria-modal='true'
-                aria-label={title}
-                style={{background: 'var(--center-channel-bg, #fff)', color: 'var(--center-channel-color, #3f4350)', borderRadius: 8, padding: 20, width: 420, maxWidth: '90vw'}}
-            >
+            <div style={{padding: 20}}>
                 <h2 style={{fontSize: 18, marginTop: 0}}>{title}</h2>
                 <PrivacySetting/>
                 <div style={{textAlign: 'right', marginTop: 16}}>
                     <button
                         type='button'
-                        onClick={() => dispatch(closeSettings())}
+                        onClick={close}
                     >{intl.formatMessage({id: 'readreceipts.privacy.done', defaultMessage: 'Done'})}</button>
                 </div>
             </div>
-        </div>
+        </Dialog>
     );
 }
 

@@ -1,6 +1,7 @@
 import React from 'react';
 import {useIntl} from 'react-intl';
 
+import {useTimeSettings} from '../../time';
 import type {MySettings, PluginConfig} from '../../types';
 
 const style: React.CSSProperties = {margin: '8px 0 0 24px'};
@@ -17,6 +18,7 @@ interface Props {
  */
 export default function PrivacySummary({settings, config}: Props) {
     const intl = useIntl();
+    const time = useTimeSettings();
     const parts: string[] = [];
     if (settings.send_read_receipts || !settings.can_change) {
         parts.push(intl.formatMessage({id: 'readreceipts.privacy.summary.sending', defaultMessage: 'Others see when you have read their messages that ask for read receipts.'}));
@@ -31,7 +33,7 @@ export default function PrivacySummary({settings, config}: Props) {
     } else if (settings.since) {
         parts.push(intl.formatMessage(
             {id: 'readreceipts.privacy.summary.since', defaultMessage: 'This has been your choice since {when}.'},
-            {when: intl.formatDate(settings.since, {dateStyle: 'medium', timeStyle: 'short'})},
+            {when: intl.formatDate(settings.since, {dateStyle: 'medium', timeStyle: 'short', timeZone: time.timeZone, hourCycle: time.hour12 ? 'h12' : 'h23'})},
         ));
     } else {
         parts.push(intl.formatMessage({id: 'readreceipts.privacy.summary.default', defaultMessage: 'This is the default; you have never changed it.'}));

@@ -3,6 +3,7 @@ import {useIntl} from 'react-intl';
 
 import type {Theme} from '../../mattermost';
 import {formatWhen} from '../../time';
+import type {TimeSettings} from '../../user_display';
 import type {Receipt} from '../../types';
 
 /** The visual states: one-to-one sent/read; group none/some/all read. */
@@ -31,13 +32,18 @@ export interface ReceiptIndicatorProps {
 
     /** Opens the list of readers (the author's group posts). */
     onOpen?: () => void;
+
+    /** The user's timezone and clock; the browser's and 12 hours when absent. */
+    time?: TimeSettings;
     now?: number;
 }
 
-const GREY = 'rgba(var(--center-channel-color-rgb, 63, 67, 80), 0.56)';
+// The theme's text colour, faded only as far as WCAG AA allows (4.5:1 against the centre background,
+// in Mattermost's light and dark themes alike; the browser test measures it).
+const GREY = 'rgba(var(--center-channel-color-rgb, 63, 67, 80), 0.76)';
 
 /** ReceiptIndicator draws ✓ or ✓✓ for one post, with its meaning in words for hover and screen readers. */
-export default function ReceiptIndicator({receipt, theme, onOpen, now}: ReceiptIndicatorProps) {
+export default function ReceiptIndicator({receipt, theme, onOpen, time, now}: ReceiptIndicatorProps) {
     const intl = useIntl();
     const state = indicatorState(receipt);
     const highlight = theme?.linkColor ?? theme?.buttonBg ?? 'var(--link-color, #1c58d9)';
@@ -50,7 +56,7 @@ export default function ReceiptIndicator({receipt, theme, onOpen, now}: ReceiptI
         label = intl.formatMessage({id: 'readreceipts.indicator.sent', defaultMessage: 'Sent'});
     } else if (state === 'read') {
         label = receipt.timestamp > 0 ?
-            intl.formatMessage({id: 'readreceipts.indicator.read_at', defaultMessage: 'Read {when}'}, {when: formatWhen(intl, receipt.timestamp, now)}) :
+            intl.formatMessage({id: 'readreceipts.indicator.read_at', defaultMessage: 'Read {when}'}, {when: formatWhen(intl, receipt.timestamp, time, now)}) :
             intl.formatMessage({id: 'readreceipts.indicator.read', defaultMessage: 'Read'});
     } else {
         text = intl.formatMessage(

@@ -1,7 +1,8 @@
 import React, {useEffect} from 'react';
 import {useSelector} from 'react-redux';
 
-import {loadChannelSettings, loadComposerRequest} from '../../actions';
+import {loadChannelSettings} from '../../actions';
+import {loadComposerRequest} from '../../composer_storage';
 import {usePluginDispatch} from '../../hooks';
 import {getCurrentChannelId, getPluginState} from '../../selectors';
 import type {GlobalState} from '../../selectors';
