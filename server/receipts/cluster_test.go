@@ -129,3 +129,33 @@ func TestMemberChangesReachOtherServers(t *testing.T) {
 	b.servers[0].UserDeactivated()
 	assert.Equal(t, 0, count(1))
 }
+
+// TestViewStateStaysSmall: what the views job keeps in the KV for a channel
+// is a few numbers, however many members it has; a server that did not poll
+// before applies a moved channel again without counting anyone twice.
+func TestViewStateStaysSmall(t *testing.T) {
+	e := newEnv(t)
+	c := e.cluster(2)
+	members := []string{e.mm.addUser("absent")}
+	for j := range 1000 {
+		members = append(members, e.mm.addUser(fmt.Sprintf("m%04d", j)))
+	}
+	ch := e.mm.addChannel(receipts.ChannelPrivate, members...)
+	post := e.post(ch, members[1])
+	for _, u := range members[2:] {
+		e.mm.view(ch, u, e.clock().UnixMilli())
+	}
+	e.advance(time.Hour)
+	c.poll(t, 0)
+	state, err := e.kv.Get("vs:" + ch)
+	require.NoError(t, err)
+	t.Logf("view state of a 1,001-member channel: %d bytes", len(state))
+	assert.Less(t, len(state), 100)
+
+	late := e.post(ch, members[1])
+	e.mm.view(ch, members[2], e.clock().UnixMilli())
+	e.advance(time.Hour)
+	c.poll(t, 1) // a server that never polled this channel
+	assert.Equal(t, 999, e.receipt(members[1], post).ReadCount)
+	assert.Equal(t, 1, e.receipt(members[1], late).ReadCount)
+}

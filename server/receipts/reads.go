@@ -154,10 +154,19 @@ func (s *Service) readConversation(userID, channelID string, until, at int64) (i
 		return 0, errors.Wrap(err, "failed to load channel index")
 	}
 	pv, err := s.privacyNow(s.config())
+	if err != nil {
+		return 0, err
+	}
+	return s.readConversationIn(idx, pv, userID, channelID, until, at)
+}
+
+// readConversationIn is readConversation with the channel's index and the
+// privacy choices already loaded (the views job loads them once a poll).
+func (s *Service) readConversationIn(idx *ChannelIndex, pv privacy, userID, channelID string, until, at int64) (int, error) {
 	// A read the privacy rule refuses leaves the watermark where it was, so
 	// that a later view, once allowed, still reads these posts.
-	if err != nil || !pv.sendsAt(userID, at) {
-		return 0, err
+	if !pv.sendsAt(userID, at) {
+		return 0, nil
 	}
 	from, err := s.store.Watermark(channelID, userID)
 	if err != nil {

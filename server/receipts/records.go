@@ -230,13 +230,24 @@ func (b Bitmap) Has(i int) bool {
 func (b Bitmap) Set(i int) { b[i/8] |= 1 << (uint(i) % 8) }
 
 // ViewState is what the views poller has applied in a channel, kept in the
-// KV so that whichever server runs the next poll continues from it.
+// KV so that whichever server runs the next poll knows it. It is a few
+// numbers whatever the channel's size: rewriting a list of every member's
+// view at each change would cost hundreds of kilobytes in a big channel.
 type ViewState struct {
 	Version int `json:"v"`
 	// Settled is the channel index size at which every member had viewed the
 	// newest tracked post (0: not settled).
 	Settled int `json:"s,omitempty"`
-	// Seen is, per member, the last view applied for good (older than the
-	// indexing margin).
-	Seen map[string]int64 `json:"u,omitempty"`
+	// Applied is the channel's view digest and index size when every view
+	// had been applied for good (zero: not known).
+	Applied ViewMark `json:"a,omitzero"`
+}
+
+// ViewMark is a channel's view digest at an index size. While both stay
+// what they were when every view had been applied, the channel costs the
+// views poller nothing but its share of one summary query.
+type ViewMark struct {
+	Members int   `json:"m"`
+	Sum     int64 `json:"t"`
+	Size    int   `json:"n"`
 }

@@ -1,6 +1,7 @@
 package receipts
 
 import (
+	"maps"
 	"sync"
 
 	"github.com/pkg/errors"
@@ -39,10 +40,11 @@ const (
 type viewState struct {
 	mu      sync.Mutex
 	settled map[string]int // channel -> index size when everyone had viewed its newest post
-	digests map[string]digestMark
-	polled  map[string]int64 // channel -> when a quiet channel was last looked at
-	watched map[string]int64 // channel -> last time its watch entry was written
-	next    int              // round-robin position when a poll is cut short
+	digests map[string]ViewMark
+	seen    map[string]map[string]int64 // channel -> member -> view applied for good
+	polled  map[string]int64            // channel -> when a quiet channel was last looked at
+	watched map[string]int64            // channel -> last time its watch entry was written
+	next    int                         // round-robin position when a poll is cut short
 }
 
 // watchChannel adds the channel to the watched set, writing at most once an
@@ -75,14 +77,6 @@ func (s *Service) watchChannel(channelID string) {
 		delete(s.views.watched, channelID) // the next tracked post tries again
 		s.views.mu.Unlock()
 	}
-}
-
-// digestMark is a channel's view digest when every view in it had been
-// applied, with the index size then: while both stay the same, the channel
-// costs nothing but its share of one summary query.
-type digestMark struct {
-	digest ViewDigest
-	size   int
 }
 
 const (
@@ -157,43 +151,52 @@ func (s *Service) dueSlowPoll(channelID string, now int64) bool {
 // pollChannel applies a channel's views unless everyone had already viewed
 // its newest tracked post, or no view moved since every view was applied. It
 // returns the reads recorded and the membership lists read. A member whose
-// view fails does not hold up the others. What was applied is kept in the KV
-// (ViewState), so any server can run the next poll.
+// view fails does not hold up the others. Whether the channel settled, and
+// the digest at which every view was applied, are kept in the KV (ViewState),
+// so whichever server polls next passes over such a channel too. Which member
+// views were applied is kept in memory only: a server without it applies a
+// moved channel's views again, which costs a watermark read per member and
+// records nothing twice.
 func (s *Service) pollChannel(channelID string, digest ViewDigest, haveDigest bool) (int, int, error) {
 	idx, err := s.store.ChannelIndex(channelID)
 	if err != nil || idx == nil || len(idx.Tail) == 0 {
 		return 0, 0, errors.Wrap(err, "failed to load channel index")
 	}
 	size := idx.Chunks*ChunkSize + len(idx.Tail) // changes with every newly indexed post
-	mark := digestMark{digest, size}
-	if haveDigest && s.sameDigest(channelID, mark) {
+	mark := ViewMark{Members: digest.Members, Sum: digest.Sum, Size: size}
+	if !haveDigest {
+		mark = ViewMark{}
+	}
+	if mark != (ViewMark{}) && s.sameDigest(channelID, mark) {
 		return 0, 0, nil
 	}
-	p, err := s.startPoll(channelID, idx, size)
+	p, err := s.startPoll(channelID, idx, size, mark)
 	if err != nil || p == nil {
 		return 0, 0, err
 	}
-	pages, err := s.pollMembers(p)
+	lists, err := s.pollMembers(p)
 	if err != nil {
-		return p.total, pages, err
+		return p.total, lists, err
 	}
+	state := ViewState{Version: FormatVersion}
 	if p.settles && p.firstErr == nil {
 		s.markSettled(channelID, size)
-	} else {
-		size = 0
+		state.Settled = size
 	}
-	if err := s.saveViewState(channelID, p.applied, size); err != nil {
-		return p.total, pages, err
-	}
-	if haveDigest && p.firstErr == nil && !p.pending {
+	if mark != (ViewMark{}) && p.firstErr == nil && !p.pending {
 		s.markDigest(channelID, mark)
+		state.Applied = mark
 	}
-	return p.total, pages, p.firstErr
+	if err := s.saveViewState(channelID, state); err != nil {
+		return p.total, lists, err
+	}
+	return p.total, lists, p.firstErr
 }
 
-// startPoll returns the poll of a channel, or nil when it is settled at this
-// index size (known here, or from the KV when another server found it).
-func (s *Service) startPoll(channelID string, idx *ChannelIndex, size int) (*channelPoll, error) {
+// startPoll returns the poll of a channel, or nil when there is nothing to
+// do: it is settled at this index size, or every view was applied at this
+// digest (known here, or from the KV when another server found it).
+func (s *Service) startPoll(channelID string, idx *ChannelIndex, size int, mark ViewMark) (*channelPoll, error) {
 	if s.isSettled(channelID, size) {
 		return nil, nil
 	}
@@ -201,15 +204,19 @@ func (s *Service) startPoll(channelID string, idx *ChannelIndex, size int) (*cha
 	if err != nil {
 		return nil, errors.Wrap(err, "failed to load view state")
 	}
-	if state.Settled == size {
+	switch {
+	case state.Settled == size:
 		s.markSettled(channelID, size)
+		return nil, nil
+	case mark != (ViewMark{}) && state.Applied == mark:
+		s.markDigest(channelID, mark)
 		return nil, nil
 	}
 	// Views may have passed posts whose posted hook has not run (or failed).
 	if err := s.trackRecent(channelID); err != nil {
 		return nil, err
 	}
-	p := &channelPoll{channelID: channelID, seen: state.Seen, applied: map[string]int64{}}
+	p := &channelPoll{channelID: channelID, idx: idx}
 	if p.pv, err = s.privacyNow(s.config()); err != nil {
 		return nil, err
 	}
@@ -228,8 +235,7 @@ func (s *Service) startPoll(channelID string, idx *ChannelIndex, size int) (*cha
 // channelPoll is one poll of one channel.
 type channelPoll struct {
 	channelID string
-	seen      map[string]int64 // views applied before, from the KV
-	applied   map[string]int64 // every member's view applied for good after this poll
+	idx       *ChannelIndex
 	pv        privacy
 	newest    int64
 	settles   bool
@@ -245,17 +251,17 @@ func (s *Service) pollMembers(p *channelPoll) (int, error) {
 	if err != nil {
 		return 1, errors.Wrap(err, "failed to list channel memberships")
 	}
+	seen := s.seenViews(p.channelID)
 	for _, v := range views {
 		p.settles = p.settles && v.LastViewedAt >= p.newest && p.pv.sendsAt(v.UserID, v.LastViewedAt)
-		p.applied[v.UserID] = p.seen[v.UserID]
-		if v.LastViewedAt <= p.seen[v.UserID] {
+		if v.LastViewedAt <= seen[v.UserID] {
 			continue
 		}
-		n, done, err := s.applyView(p.channelID, v)
+		n, done, err := s.applyView(p, v)
 		p.total += n
 		p.pending = p.pending || !done
 		if done {
-			p.applied[v.UserID] = v.LastViewedAt
+			s.markViewSeen(p.channelID, v)
 		}
 		if err != nil && p.firstErr == nil {
 			p.firstErr = err
@@ -267,38 +273,51 @@ func (s *Service) pollMembers(p *channelPoll) (int, error) {
 // applyView applies one member's view. done reports that it need not be
 // looked at again: a view this recent may have passed a post that is not
 // indexed yet, so it is looked at again until it is older than the margin.
-func (s *Service) applyView(channelID string, v View) (int, bool, error) {
+func (s *Service) applyView(p *channelPoll, v View) (int, bool, error) {
 	at := v.LastViewedAt
-	n, err := s.readConversation(v.UserID, channelID, at, at)
+	n, err := s.readConversationIn(p.idx, p.pv, v.UserID, p.channelID, at, at)
 	return n, err == nil && at < s.nowMillis()-indexMarginMillis, err
 }
 
-// saveViewState stores the views applied (members who left are dropped) and
-// whether the channel settled, unless nothing changed.
-func (s *Service) saveViewState(channelID string, applied map[string]int64, settled int) error {
+// saveViewState stores what the poll found, unless it is what is stored.
+func (s *Service) saveViewState(channelID string, state ViewState) error {
 	err := s.store.UpdateViewState(channelID, func(vs *ViewState) error {
-		changed := vs.Settled != settled || len(vs.Seen) != len(applied)
-		for u, at := range applied {
-			applied[u] = max(at, vs.Seen[u]) // another server may have polled meanwhile
-			changed = changed || applied[u] != vs.Seen[u]
-		}
-		if !changed {
+		if vs.Settled == state.Settled && vs.Applied == state.Applied {
 			return ErrNoChange
 		}
-		vs.Version, vs.Settled, vs.Seen = FormatVersion, settled, applied
+		*vs = state
 		return nil
 	})
 	return errors.Wrap(err, "failed to save view state")
 }
 
-func (s *Service) sameDigest(channelID string, m digestMark) bool {
+// seenViews returns the views this server applied in the channel (shared:
+// read only).
+func (s *Service) seenViews(channelID string) map[string]int64 {
+	s.views.mu.Lock()
+	defer s.views.mu.Unlock()
+	return maps.Clone(s.views.seen[channelID])
+}
+
+func (s *Service) markViewSeen(channelID string, v View) {
+	s.views.mu.Lock()
+	defer s.views.mu.Unlock()
+	m := s.views.seen[channelID]
+	if m == nil {
+		m = map[string]int64{}
+		s.views.seen[channelID] = m
+	}
+	m[v.UserID] = v.LastViewedAt
+}
+
+func (s *Service) sameDigest(channelID string, m ViewMark) bool {
 	s.views.mu.Lock()
 	defer s.views.mu.Unlock()
 	old, ok := s.views.digests[channelID]
 	return ok && old == m
 }
 
-func (s *Service) markDigest(channelID string, m digestMark) {
+func (s *Service) markDigest(channelID string, m ViewMark) {
 	s.views.mu.Lock()
 	defer s.views.mu.Unlock()
 	s.views.digests[channelID] = m
@@ -337,6 +356,11 @@ func (v *viewState) forgetUnwatched(watched []WatchedChannel) {
 	for ch := range v.digests {
 		if !keep[ch] {
 			delete(v.digests, ch)
+		}
+	}
+	for ch := range v.seen {
+		if !keep[ch] {
+			delete(v.seen, ch)
 		}
 	}
 }

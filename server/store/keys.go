@@ -18,7 +18,7 @@ import (
 //	                      for a thread, keyed by its root post)
 //	optouts               OptOuts: users who stopped sending receipts
 //	watch                 watchRecord: channels whose views are polled
-//	vs:<channel>          ViewState: views the poller applied in the channel
+//	vs:<channel>          ViewState: whether the channel settled, and the view digest at which every view was applied
 //	cursor_secret         the key that signs reader-list cursors
 //	cc:<hash>             claim on announcing a settings change (expires in a minute)
 //	rl:<user>:<window>    decimal: the user's request cost in one rate-limit window, all servers (expires)
