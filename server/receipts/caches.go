@@ -17,10 +17,33 @@ type snapshotCache struct {
 	max   int
 	items map[string]*Snapshot
 	order []string
+	// bases names, per channel, the full snapshot that the channel's latest
+	// snapshot written here is (or is a delta from).
+	bases map[string]string
 }
 
 func newSnapshotCache(max int) *snapshotCache {
-	return &snapshotCache{max: max, items: map[string]*Snapshot{}}
+	return &snapshotCache{max: max, items: map[string]*Snapshot{}, bases: map[string]string{}}
+}
+
+// setLatest notes the channel's latest snapshot and its base ("" if full).
+func (c *snapshotCache) setLatest(channelID, id, base string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.bases) >= 10*c.max {
+		c.bases = map[string]string{} // channels start new bases; nothing is lost
+	}
+	if base == "" {
+		base = id
+	}
+	c.bases[channelID] = base
+}
+
+func (c *snapshotCache) baseOf(channelID string) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	id, ok := c.bases[channelID]
+	return id, ok
 }
 
 func (c *snapshotCache) get(id string) (*Snapshot, bool) {
@@ -56,6 +79,13 @@ func (s *Service) snapshot(id string) (*Snapshot, error) {
 	}
 	if snap == nil {
 		return nil, errors.Errorf("recipient snapshot %s is missing", id)
+	}
+	if snap.Base != "" {
+		base, err := s.snapshot(snap.Base)
+		if err != nil {
+			return nil, err
+		}
+		snap = snap.applyTo(base)
 	}
 	s.snapshots.put(id, snap)
 	return snap, nil

@@ -101,8 +101,15 @@ func insertSorted(list []ReadEntry, e ReadEntry) []ReadEntry {
 // sorted by id. It is content-addressed and shared by every post that was
 // created while the set was the same.
 type Snapshot struct {
-	Version  int      `json:"v"`
-	Users    []string `json:"u"`
+	Version int `json:"v"`
+	// Users is the full sorted list. A stored snapshot may instead name a
+	// Base (a full snapshot) and the users Added to and Removed from it, so
+	// that a membership change costs what changed; snapshots in memory are
+	// always full.
+	Users    []string `json:"u,omitempty"`
+	Base     string   `json:"b,omitempty"`
+	Added    []string `json:"ad,omitempty"`
+	Removed  []string `json:"rm,omitempty"`
 	LastUsed int64    `json:"lu"`
 }
 

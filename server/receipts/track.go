@@ -121,8 +121,8 @@ func (s *Service) recipientSnapshot(channelID string, cfg config.Config) (string
 		return id, cached, nil
 	}
 	snap := &Snapshot{Version: FormatVersion, Users: users, LastUsed: now}
-	if err := s.store.SaveSnapshot(id, snap); err != nil {
-		return "", nil, errors.Wrap(err, "failed to store recipient snapshot")
+	if err := s.storeSnapshot(channelID, id, snap); err != nil {
+		return "", nil, err
 	}
 	s.snapshots.put(id, snap)
 	return id, snap, nil
