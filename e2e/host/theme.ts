@@ -13,7 +13,7 @@ export interface HostTheme {
 
 export const themes: Record<'light' | 'dark', HostTheme> = {
     light: {centerChannelBg: '#ffffff', centerChannelColor: '#3f4350', linkColor: '#386fe5', buttonBg: '#1c58d9', buttonColor: '#ffffff', errorTextColor: '#d24b4e', sidebarBg: '#1e325c'},
-    dark: {centerChannelBg: '#191b1f', centerChannelColor: '#e3e4e8', linkColor: '#5d89ea', buttonBg: '#1c58d9', buttonColor: '#ffffff', errorTextColor: '#da6c6e', sidebarBg: '#202228'},
+    dark: {centerChannelBg: '#191b1f', centerChannelColor: '#e3e4e8', linkColor: '#5d89ea', buttonBg: '#4a7ce8', buttonColor: '#ffffff', errorTextColor: '#da6c6e', sidebarBg: '#202228'},
 };
 
 function rgb(hex: string): string {

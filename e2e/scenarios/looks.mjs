@@ -157,7 +157,11 @@ test('screenshots: DM and group indicators, the readers dialog, the thread panel
             await waitForState(alice, root.id, 'some');
             await screenshot(alice, `group-${theme}`);
             await alice.page.locator(indicator(root.id, `#post_${root.id}`)).click();
-            await alice.page.getByRole('dialog', {name: 'Read receipts'}).getByRole('listitem').first().waitFor();
+            const dialog = alice.page.getByRole('dialog', {name: 'Read receipts'});
+            await dialog.getByRole('listitem').first().waitFor();
+            await dialog.locator('figure.readreceipts-curve').waitFor();
+            const low = (await contrasts(alice, '.readreceipts-readers [role="tab"], .readreceipts-readers li')).filter((m) => m.ratio < 4.5);
+            assert.deepEqual(low, [], `${theme} theme: text of the readers dialog below 4.5:1`);
             await screenshot(alice, `readers-${theme}`);
             await alice.page.keyboard.press('Escape');
             await (await openMessageActions(alice, `#post_${root.id}`)).getByRole('menuitem', {name: 'Reply'}).click();

@@ -26,8 +26,9 @@ const styles: Record<string, React.CSSProperties> = {
 
 function tabStyle(active: boolean): React.CSSProperties {
     return {
-        border: 'none', background: 'none', padding: '8px 0', cursor: 'pointer', color: active ? 'var(--button-bg, #1c58d9)' : 'inherit',
-        borderBottom: active ? '2px solid var(--button-bg, #1c58d9)' : '2px solid transparent', fontWeight: 600,
+        // The link colour, not the button colour: as text it keeps 4.5:1 in the light and dark themes.
+        border: 'none', background: 'none', padding: '8px 0', cursor: 'pointer', color: active ? 'var(--link-color, #386fe5)' : 'inherit',
+        borderBottom: active ? '2px solid var(--link-color, #386fe5)' : '2px solid transparent', fontWeight: 600,
     };
 }
 
