@@ -222,19 +222,7 @@ type Watermark struct {
 	Until   int64 `json:"t"`
 }
 
-// Bitmap is a fixed-size set of small integers.
-type Bitmap []byte
 
-// NewBitmap returns a bitmap for n members.
-func NewBitmap(n int) Bitmap { return make(Bitmap, (n+7)/8) }
-
-// Has reports whether i is set.
-func (b Bitmap) Has(i int) bool {
-	return i >= 0 && i/8 < len(b) && b[i/8]&(1<<(uint(i)%8)) != 0
-}
-
-// Set sets i; it must be in range.
-func (b Bitmap) Set(i int) { b[i/8] |= 1 << (uint(i) % 8) }
 
 // ViewState is what the views poller has applied in a channel, kept in the
 // KV so that whichever server runs the next poll knows it. It is a few
