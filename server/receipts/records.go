@@ -222,8 +222,6 @@ type Watermark struct {
 	Until   int64 `json:"t"`
 }
 
-
-
 // ViewState is what the views poller has applied in a channel, kept in the
 // KV so that whichever server runs the next poll knows it. It is a few
 // numbers whatever the channel's size: rewriting a list of every member's

@@ -2,6 +2,7 @@ package receipts
 
 import (
 	"slices"
+	"sync"
 
 	"github.com/pkg/errors"
 )
@@ -103,4 +104,84 @@ func diffSorted(a, b []string) (added, removed []string) {
 		}
 	}
 	return added, removed
+}
+
+// snapshotCache keeps immutable snapshots in memory, evicting the oldest.
+type snapshotCache struct {
+	mu    sync.Mutex
+	max   int
+	items map[string]*Snapshot
+	order []string
+	// bases names, per channel, the full snapshot that the channel's latest
+	// snapshot written here is (or is a delta from).
+	bases map[string]string
+}
+
+func newSnapshotCache(max int) *snapshotCache {
+	return &snapshotCache{max: max, items: map[string]*Snapshot{}, bases: map[string]string{}}
+}
+
+// setLatest notes the channel's latest snapshot and its base ("" if full).
+func (c *snapshotCache) setLatest(channelID, id, base string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.bases) >= 10*c.max {
+		c.bases = map[string]string{} // channels start new bases; nothing is lost
+	}
+	if base == "" {
+		base = id
+	}
+	c.bases[channelID] = base
+}
+
+func (c *snapshotCache) baseOf(channelID string) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	id, ok := c.bases[channelID]
+	return id, ok
+}
+
+func (c *snapshotCache) get(id string) (*Snapshot, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s, ok := c.items[id]
+	return s, ok
+}
+
+func (c *snapshotCache) put(id string, s *Snapshot) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.items[id]; ok {
+		c.items[id] = s
+		return
+	}
+	if len(c.order) >= c.max {
+		delete(c.items, c.order[0])
+		c.order = c.order[1:]
+	}
+	c.items[id] = s
+	c.order = append(c.order, id)
+}
+
+// snapshot returns a snapshot from memory or the store.
+func (s *Service) snapshot(id string) (*Snapshot, error) {
+	if snap, ok := s.snapshots.get(id); ok {
+		return snap, nil
+	}
+	snap, err := s.store.Snapshot(id)
+	if err != nil {
+		return nil, errors.Wrap(err, "failed to load recipient snapshot")
+	}
+	if snap == nil {
+		return nil, errors.Errorf("recipient snapshot %s is missing", id)
+	}
+	if snap.Base != "" {
+		base, err := s.snapshot(snap.Base)
+		if err != nil {
+			return nil, err
+		}
+		snap = snap.applyTo(base)
+	}
+	s.snapshots.put(id, snap)
+	return snap, nil
 }

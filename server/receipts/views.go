@@ -1,9 +1,6 @@
 package receipts
 
 import (
-	"maps"
-	"sync"
-
 	"github.com/pkg/errors"
 )
 
@@ -31,53 +28,6 @@ const (
 	// slowPollMillis: a channel quiet for a day is looked at this often.
 	slowPollMillis = 60_000
 )
-
-// viewState is what the polling server remembers besides the KV: channels
-// it found settled (valid whichever server polled since, as settling depends
-// only on the index), the view digests at which every view had been applied
-// (valid too: views only move forward), when quiet channels were polled, and
-// what it wrote.
-type viewState struct {
-	mu      sync.Mutex
-	settled map[string]int // channel -> index size when everyone had viewed its newest post
-	digests map[string]ViewMark
-	seen    map[string]map[string]int64 // channel -> member -> view applied for good
-	polled  map[string]int64            // channel -> when a quiet channel was last looked at
-	watched map[string]int64            // channel -> last time its watch entry was written
-	next    int                         // round-robin position when a poll is cut short
-}
-
-// watchChannel adds the channel to the watched set, writing at most once an
-// hour per channel from each server.
-func (s *Service) watchChannel(channelID string) {
-	now := s.nowMillis()
-	s.views.mu.Lock()
-	if s.views.watched == nil {
-		s.views.watched = map[string]int64{}
-	}
-	if len(s.views.watched) > 10000 {
-		for ch, at := range s.views.watched {
-			if now-at >= hourMillis {
-				delete(s.views.watched, ch)
-			}
-		}
-	}
-	last := s.views.watched[channelID]
-	fresh := now-last < hourMillis
-	if !fresh {
-		s.views.watched[channelID] = now
-	}
-	s.views.mu.Unlock()
-	if fresh {
-		return
-	}
-	if err := s.store.Watch(channelID, now, now-WatchDays*dayMillis); err != nil {
-		s.log.Warn("failed to watch channel for views", "channel_id", channelID, "err", err.Error())
-		s.views.mu.Lock()
-		delete(s.views.watched, channelID) // the next tracked post tries again
-		s.views.mu.Unlock()
-	}
-}
 
 const (
 	hourMillis = 60 * 60 * 1000
@@ -135,17 +85,6 @@ func (s *Service) viewDigests(watched []WatchedChannel) (map[string]ViewDigest, 
 	}
 	d, ok, err := s.mm.ViewDigests(ids)
 	return d, ok && err == nil, err
-}
-
-// dueSlowPoll reports whether a quiet channel is due, and if so notes the poll.
-func (s *Service) dueSlowPoll(channelID string, now int64) bool {
-	s.views.mu.Lock()
-	defer s.views.mu.Unlock()
-	if now-s.views.polled[channelID] < slowPollMillis {
-		return false
-	}
-	s.views.polled[channelID] = now
-	return true
 }
 
 // pollChannel applies a channel's views unless everyone had already viewed
@@ -289,78 +228,4 @@ func (s *Service) saveViewState(channelID string, state ViewState) error {
 		return nil
 	})
 	return errors.Wrap(err, "failed to save view state")
-}
-
-// seenViews returns the views this server applied in the channel (shared:
-// read only).
-func (s *Service) seenViews(channelID string) map[string]int64 {
-	s.views.mu.Lock()
-	defer s.views.mu.Unlock()
-	return maps.Clone(s.views.seen[channelID])
-}
-
-func (s *Service) markViewSeen(channelID string, v View) {
-	s.views.mu.Lock()
-	defer s.views.mu.Unlock()
-	m := s.views.seen[channelID]
-	if m == nil {
-		m = map[string]int64{}
-		s.views.seen[channelID] = m
-	}
-	m[v.UserID] = v.LastViewedAt
-}
-
-func (s *Service) sameDigest(channelID string, m ViewMark) bool {
-	s.views.mu.Lock()
-	defer s.views.mu.Unlock()
-	old, ok := s.views.digests[channelID]
-	return ok && old == m
-}
-
-func (s *Service) markDigest(channelID string, m ViewMark) {
-	s.views.mu.Lock()
-	defer s.views.mu.Unlock()
-	s.views.digests[channelID] = m
-}
-
-func (s *Service) isSettled(channelID string, size int) bool {
-	s.views.mu.Lock()
-	defer s.views.mu.Unlock()
-	at, ok := s.views.settled[channelID]
-	return ok && at == size
-}
-
-func (s *Service) markSettled(channelID string, size int) {
-	s.views.mu.Lock()
-	defer s.views.mu.Unlock()
-	s.views.settled[channelID] = size
-}
-
-// forgetUnwatched drops what is remembered of channels no longer watched, so
-// memory follows the watched set. Called with mu held.
-func (v *viewState) forgetUnwatched(watched []WatchedChannel) {
-	keep := make(map[string]bool, len(watched))
-	for _, ch := range watched {
-		keep[ch.ID] = true
-	}
-	for ch := range v.settled {
-		if !keep[ch] {
-			delete(v.settled, ch)
-		}
-	}
-	for ch := range v.polled {
-		if !keep[ch] {
-			delete(v.polled, ch)
-		}
-	}
-	for ch := range v.digests {
-		if !keep[ch] {
-			delete(v.digests, ch)
-		}
-	}
-	for ch := range v.seen {
-		if !keep[ch] {
-			delete(v.seen, ch)
-		}
-	}
 }

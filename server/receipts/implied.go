@@ -1,0 +1,110 @@
+package receipts
+
+import "github.com/pkg/errors"
+
+// Implied reads: acting on a post means having read what came before it.
+// Posting or reacting to a root post reads the channel up to it; replying,
+// or reacting to a reply, reads the thread up to it.
+
+// readBefore records that a user who acted on post p (posted it, replied
+// after it, reacted to it) has read what came before it: the tracked posts of
+// the thread for a reply, of the channel otherwise.
+func (s *Service) readBefore(userID string, p Post, at int64) {
+	err := s.catchUpChannel(p.ChannelID)
+	switch {
+	case err != nil:
+	case p.RootID == "":
+		_, err = s.readConversation(userID, p.ChannelID, p.CreateAt, at)
+	default:
+		err = s.readThread(userID, p, at)
+	}
+	if err != nil {
+		s.log.Warn("failed to record implied reads", "post_id", p.ID, "user_id", userID, "err", err.Error())
+	}
+}
+
+// readThread reads the tracked posts of p's thread up to p. A watermark per
+// user and thread (kept under the thread root's id, beside the channels'
+// ones) means a reply walks only what is new since the user's last reply or
+// reaction there, not the whole thread: a long thread costs O(new posts).
+func (s *Service) readThread(userID string, p Post, at int64) error {
+	idx, err := s.store.ChannelIndex(p.ChannelID)
+	if err != nil || idx == nil {
+		return errors.Wrap(err, "failed to load channel index") // no tracked post in the channel
+	}
+	pv, err := s.privacyNow(s.config())
+	if err != nil || !pv.sendsAt(userID, at) {
+		return err
+	}
+	from, err := s.threadFloor(userID, p.RootID)
+	if err != nil || p.CreateAt <= from {
+		return err
+	}
+	err = s.walkIndex(p.ChannelID, idx, from-indexMarginMillis, func(e IndexEntry) error {
+		if e.CreateAt > p.CreateAt || (e.known() && (e.AuthorID == userID || !inThread(e, p.RootID))) {
+			return nil
+		}
+		_, err := s.readIndexedInThread(pv, userID, e.PostID, p.RootID, at)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	safe := min(p.CreateAt, s.nowMillis()-indexMarginMillis)
+	return errors.Wrap(s.store.RaiseWatermark(p.RootID, userID, safe), "failed to save thread watermark")
+}
+
+func inThread(e IndexEntry, rootID string) bool { return e.PostID == rootID || e.RootID == rootID }
+
+// threadFloor is where a thread walk may stop: the user's thread watermark,
+// or, the first time, the root's creation.
+func (s *Service) threadFloor(userID, rootID string) (int64, error) {
+	from, err := s.store.Watermark(rootID, userID)
+	if err != nil || from > 0 {
+		return from, errors.Wrap(err, "failed to load thread watermark")
+	}
+	root, err := s.mm.Post(rootID)
+	if errors.Is(err, ErrNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, errors.Wrap(err, "failed to get thread root")
+	}
+	return root.CreateAt, nil
+}
+
+// readIndexedInThread is readIndexed for a post that may be outside the
+// thread (an index entry from before entries carried their root).
+func (s *Service) readIndexedInThread(pv privacy, userID, postID, rootID string, at int64) (bool, error) {
+	rec, err := s.store.Post(postID)
+	if err != nil || rec == nil || rec.AuthorID == userID || (postID != rootID && rec.RootID != rootID) {
+		return false, errors.Wrap(err, "failed to load tracked post")
+	}
+	reason, err := s.recordRead(postID, rec, pv, userID, at)
+	return err == nil && reason == "", err
+}
+
+// ReactionAdded records that the reacting user has read the post and what
+// came before it, if the user sends receipts.
+func (s *Service) ReactionAdded(userID, postID string) {
+	p, err := s.mm.Post(postID)
+	if err != nil {
+		return
+	}
+	now := s.nowMillis()
+	if p.UserID != userID {
+		if err := s.readReacted(userID, *p, now); err != nil {
+			s.log.Warn("failed to record read from reaction", "post_id", postID, "err", err.Error())
+		}
+	}
+	s.readBefore(userID, *p, now)
+}
+
+func (s *Service) readReacted(userID string, p Post, at int64) error {
+	pv, err := s.privacyNow(s.config())
+	if err != nil {
+		return err
+	}
+	_, err = s.readPost(pv, userID, p, at)
+	return err
+}
