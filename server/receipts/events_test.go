@@ -94,7 +94,8 @@ func TestEventsAreBatchedPerAuthor(t *testing.T) {
 		perAuthor[ev.userID]++
 	}
 	t.Logf("events per author for 30 posts each: %v", perAuthor)
-	// One each, unless the machine is so slow that the read outlasts a batch.
-	assert.LessOrEqual(t, perAuthor[alice], 3)
-	assert.LessOrEqual(t, perAuthor[bob], 3)
+	// One each, unless the machine is so slow that the read outlasts a batch;
+	// without batching it would be 30 each.
+	assert.LessOrEqual(t, perAuthor[alice], 10)
+	assert.LessOrEqual(t, perAuthor[bob], 10)
 }
