@@ -88,7 +88,8 @@ test('the readers dialog is a proper modal: focus in, trapped and restored, Esca
 });
 
 test('a German user with a Tokyo timezone and a 24-hour clock sees German words and Tokyo times, whatever the browser\'s zone', async (ctx) => {
-    const {bob} = ctx.pages;
+    const {alice, bob} = ctx.pages;
+    await openChannel(alice, ctx.dm.id); // alice must not see the group post: bob alone reads it
     const carol = ctx.users.carol;
     await api(carol.token, 'PUT', '/api/v4/users/me/patch', {locale: 'de', timezone: {useAutomaticTimezone: 'false', manualTimezone: 'Asia/Tokyo', automaticTimezone: ''}});
     await api(carol.token, 'PUT', `/api/v4/users/${carol.id}/preferences`, [{user_id: carol.id, category: 'display_settings', name: 'use_military_time', value: 'true'}]);
