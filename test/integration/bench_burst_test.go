@@ -24,12 +24,12 @@ type burstResult struct {
 func (bn *bench) burst() {
 	off := bn.burstIn(false)
 	on := bn.burstIn(true)
-	bn.rows.add(rowBurstLatency, "a burst of 200 posts by one author (4 at a time), receipts on vs off: core POST /posts p50 / p95",
+	bn.rows.add(rowBurstLatency, "a burst of 200 posts by one author (4 at a time), receipts on vs off: POST /posts p50 / p95",
 		ms(on.latency.median())+" / "+ms(on.latency.quantile(0.95)),
 		ms(off.latency.median())+" / "+ms(off.latency.quantile(0.95)),
 		durRatio(on.latency.median(), off.latency.median())+" / "+durRatio(on.latency.quantile(0.95), off.latency.quantile(0.95)),
 		"≤ 1.2×")
-	bn.rows.add(rowBurstCPU, "the same burst: CPU (server + plugin + PostgreSQL) from the first post until quiet, background subtracted",
+	bn.rows.add(rowBurstCPU, "the same burst, receipts on vs off: CPU until quiet³",
 		fmt.Sprintf("%.2f s", on.cpu.Seconds()), fmt.Sprintf("%.2f s", off.cpu.Seconds()), durRatio(on.cpu, off.cpu), "≤ 1.2×")
 }
 

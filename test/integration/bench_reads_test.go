@@ -32,7 +32,7 @@ func (bn *bench) pagesAndBatches() {
 			return err
 		}, func(int) pluginCall { return bn.queryCall(page) })
 		order := map[int]int{60: rowQuery60, 200: rowQuery200}[n]
-		bn.rows.add(order, fmt.Sprintf("author's POST /receipts/query of %d posts vs core GET /channels/{id}/posts?per_page=%d (20 members)", n, n),
+		bn.rows.add(order, fmt.Sprintf("author's query of %d posts vs core GET /channels/{id}/posts?per_page=%d, 20 members", n, n),
 			ms(plugin.median()), ms(core.median()), durRatio(plugin.median(), core.median()), "≤ 1.0×")
 	}
 
@@ -49,7 +49,7 @@ func (bn *bench) pagesAndBatches() {
 	core60, sixty := bn.interleave("read 60", 30, view, func(i int) pluginCall {
 		return bn.readsCall(fresh[i%len(fresh)], posts[(i/len(fresh))*60:][:60])
 	})
-	bn.rows.add(rowReads60, "POST /reads of 60 new ids vs core POST /channels/members/me/view",
+	bn.rows.add(rowReads60, "POST /reads of 60 new ids vs core view",
 		ms(sixty.median()), ms(core60.median()), durRatio(sixty.median(), core60.median()), "≤ 3× (stretch 1.5×)")
 }
 
@@ -183,7 +183,7 @@ func (bn *bench) sustained() {
 	sum, over := bn.readCounts(posts, nReaders)
 	lost, double := total-sum, t.doubles()+over
 	perRead := time.Duration(int64(cpu.Total()) / int64(total))
-	bn.rows.add(rowKVRead, "KV per read (sustained run, 101-member channel)",
+	bn.rows.add(rowKVRead, "KV per read (the sustained reads, 101 members)",
 		bytesText((kv.Bytes-kv0.Bytes)/int64(total)), "", "", "≤ 16 B")
 
 	viewCPU0 := bn.cpu()
@@ -196,11 +196,11 @@ func (bn *bench) sustained() {
 	perView := time.Duration(int64(viewCPU.Total()) / int64(nReaders*viewsEach))
 	readsPerSec := float64(total) / wall.Seconds()
 	viewsPerSec := float64(nReaders*viewsEach) / viewWall.Seconds()
-	bn.rows.add(rowSustained, fmt.Sprintf("sustained: %d readers × %d posts, batches of %d, %d client workers (answers: %s; %d retried after 503/429)",
-		nReaders, nPosts, batch, workers, t.statusText(), retried),
-		fmt.Sprintf("%s reads/s, %d lost, %d double", thousands(int64(readsPerSec)), lost, double),
+	bn.rows.add(rowSustained, fmt.Sprintf("sustained: %d readers × %d posts, batches of %d, %d client workers (core: views/s, same workers)",
+		nReaders, nPosts, batch, workers),
+		fmt.Sprintf("%s reads/s; %d lost, %d double; answers %s, %d retried", thousands(int64(readsPerSec)), lost, double, t.statusText(), retried),
 		fmt.Sprintf("%s views/s", thousands(int64(viewsPerSec))), ratio(readsPerSec, viewsPerSec), "≥ 2,000 reads/s, 0 lost")
-	bn.rows.add(rowCPUPerRead, "CPU (server + plugin + PostgreSQL) per read vs per core channel view",
+	bn.rows.add(rowCPUPerRead, "CPU (server + plugin + PostgreSQL) per read vs per core view",
 		fmt.Sprintf("%.2f ms (server %.2f, plugin %.2f, PostgreSQL %.2f)", msf(perRead),
 			msf(cpu.Server)/float64(total), msf(cpu.Plugin)/float64(total), msf(cpu.Postgres)/float64(total)),
 		fmt.Sprintf("%.2f ms", msf(perView)), durRatio(perRead, perView), "≤ 1.0×")
@@ -238,7 +238,8 @@ func (bn *bench) hotPost() {
 		plugin = append(plugin, wall)
 	}
 	sum, _ := bn.readCounts(posts, len(bn.readers))
-	bn.rows.add(rowHot, fmt.Sprintf("%d users read one post at the same instant, wall vs %d core views at once (median of %d; answers: %s; recorded %d of %d, read_count %d of %d)",
-		len(bn.readers), len(bn.readers), rounds, t.statusText(), len(t.recorded), rounds*len(bn.readers), sum, rounds*len(bn.readers)),
-		ms(plugin.median()), ms(core.median()), durRatio(plugin.median(), core.median()), "≤ 1.5×, every one recorded")
+	bn.rows.add(rowHot, fmt.Sprintf("%d users read one post at the same instant, wall vs %d core views at once (median of %d)",
+		len(bn.readers), len(bn.readers), rounds),
+		fmt.Sprintf("%s; answers %s; recorded %d of %d, counted %d", ms(plugin.median()), t.statusText(), len(t.recorded), rounds*len(bn.readers), sum),
+		ms(core.median()), durRatio(plugin.median(), core.median()), "≤ 1.5×, every one recorded")
 }

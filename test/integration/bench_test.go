@@ -2,6 +2,7 @@ package integration
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"os"
 	"testing"
@@ -52,6 +53,7 @@ type bench struct {
 	watched []watchedChannel
 	rows    report
 	rssPeak int64
+	start   time.Time
 }
 
 type watchedChannel struct {
@@ -64,7 +66,7 @@ func newBench(b *testing.B) *bench {
 	db, err := mmtest.OpenDB(ctx)
 	require.NoError(b, err)
 	b.Cleanup(func() { _ = db.Close() })
-	bn := &bench{b: b, ctx: ctx, db: db, http: sharedHTTPClient()}
+	bn := &bench{b: b, ctx: ctx, db: db, http: sharedHTTPClient(), start: time.Now()}
 	// A run that crashed may have left copied users: past 250 active users
 	// the server refuses to create the ones this run needs.
 	if n, err := db.RemoveCopies(ctx); err != nil || n > 0 {
@@ -112,6 +114,7 @@ func pgPort() string {
 }
 
 func (bn *bench) run() {
+	bn.step("users and channels")
 	bn.env = suite.NewEnv(bn.b)
 	bn.author = bn.user(bn.env.NewUser(bn.b, "bauthor"))
 	for _, u := range bn.env.NewUsers(bn.b, 200, "breader") {
@@ -121,14 +124,24 @@ func (bn *bench) run() {
 	_, res, err := bn.author.Plugin.SetChannelEnabled(bn.ctx, bn.viewCh.Id, false)
 	require.NoError(bn.b, okOrErr(res, err))
 
+	bn.step("page queries and batch reads, 20 members")
 	bn.pagesAndBatches()
+	bn.step("sustained reads")
 	bn.sustained()
+	bn.step("hot post")
 	bn.hotPost()
+	bn.step("burst of posts, receipts off then on")
 	bn.burst()
+	bn.step("scale: copying members in the database, restarting the server")
 	bn.scale()
 	bn.notePeakRSS()
 	bn.rows.add(rowRSS, "plugin RSS peak (VmHWM of the plugin process)", mb(bn.rssPeak), "", "", "≤ 64 MB")
 	bn.rows.print(os.Stdout, time.Now())
+}
+
+// step says on stderr what the run is doing, for whoever watches it.
+func (bn *bench) step(what string) {
+	fmt.Fprintf(os.Stderr, "[bench] %s %s\n", time.Since(bn.start).Round(time.Second), what)
 }
 
 // user makes a bench user share the benchmark's HTTP client.

@@ -37,6 +37,13 @@ func (c CPU) Sub(earlier CPU) CPU {
 	return CPU{Server: c.Server - earlier.Server, Plugin: c.Plugin - earlier.Plugin, Postgres: c.Postgres - earlier.Postgres}
 }
 
+// Per is the CPU per second of wall time (1 s = one core busy).
+func (c CPU) Per(wall time.Duration) CPU {
+	f := float64(time.Second) / float64(wall)
+	scale := func(d time.Duration) time.Duration { return time.Duration(float64(d) * f) }
+	return CPU{Server: scale(c.Server), Plugin: scale(c.Plugin), Postgres: scale(c.Postgres)}
+}
+
 // FindProcesses finds the server of build/server.sh (its pid file), the
 // plugin's process among its children, and the postmaster listening on
 // pgPort. A part it cannot find is 0.
