@@ -89,7 +89,8 @@ const reportNotes = `
 Medians. "core" is the Mattermost operation of similar weight, measured in the same run (interleaved with
 the plugin's where both are single requests); ratio = plugin ÷ core (sustained: reads/s ÷ views/s). The
 machine is shared: absolute times swing between runs, the ratios much less.
-¹ median (min–max) of 3; core measured right after. The plugin keeps channel members for 10 s.
+¹ median (min–max) of 3, against core's warm median in the same channel (the plugin keeps channel members
+  for 10 s; core's own caches live longer).
 ² from the POST's answer until the author's query first shows a receipt; typical = median of 15 posts, worst
   = the slowest of those and of one after 11 s idle; core = POST /posts median in the same channel.
 ³ CPU of server + plugin + PostgreSQL from the first post until 2 s below the background rate + 5 % of a
