@@ -80,7 +80,7 @@ test-e2e: dist server-up
 	@cd test/integration && $(GO) run ./cmd/demo --bundle ../../$(BUNDLE) --quiet --env-file $(CURDIR)/.cache/demo.env
 	source .cache/demo.env && cd webapp && npm run e2e
 
-## bench: issue 9's figures, the plugin next to the server's own operations on the real server (~10 min;
+## bench: issue 9's figures, the plugin next to the server's own operations on the real server (5–8 min;
 ## restarts the server twice; prints a Markdown table). The bundle is built for this machine only.
 bench: manifest
 	@$(MAKE) --no-print-directory dist PLATFORMS=$(HOST_PLATFORM)

@@ -20,7 +20,7 @@ import (
 // where they can be, and the ratio. The machine is shared and noisy: the
 // ratios are what count. It measures; it asserts nothing about time (it fails
 // only when an operation fails). Run it alone with `make bench`; it takes
-// about ten minutes, and restarts the server twice (see scale).
+// 5–8 minutes, and restarts the server twice (see scale).
 //
 // The phases run in the order that keeps them apart (the big channels come
 // last, so that their background work does not weigh on the others); the
