@@ -36,6 +36,8 @@ func (bn *bench) pagesAndBatches() {
 			ms(plugin.median()), ms(core.median()), durRatio(plugin.median(), core.median()), "≤ 1.0×")
 	}
 
+	bn.curveAndWho(ch.Id, posts[0])
+
 	fresh := members[9:]
 	view := func(i int) error {
 		_, _, err := fresh[i%len(fresh)].Client.ViewChannel(bn.ctx, "me", &model.ChannelView{ChannelId: bn.viewCh.Id})
@@ -51,6 +53,33 @@ func (bn *bench) pagesAndBatches() {
 	})
 	bn.rows.add(rowReads60, "POST /reads of 60 new ids vs core view",
 		ms(sixty.median()), ms(core60.median()), durRatio(sixty.median(), core60.median()), "≤ 3× (stretch 1.5×)")
+}
+
+// curveAndWho: the author's read curve and `/receipts who` of a post 9 of
+// 19 recipients read, against core's GET /posts/{id}.
+func (bn *bench) curveAndWho(channelID, postID string) {
+	getPost := func(int) error {
+		_, _, err := bn.author.Client.GetPost(bn.ctx, postID, "")
+		return err
+	}
+	core, plugin := bn.interleave("curve", 30, getPost, func(int) pluginCall {
+		return func() (*mmtest.Result, error) {
+			_, res, err := bn.author.Plugin.Curve(bn.ctx, postID)
+			return res, err
+		}
+	})
+	bn.rows.add(rowCurve, "GET /posts/{id}/curve (9 of 19 read) vs core GET /posts/{id}",
+		ms(plugin.median()), ms(core.median()), durRatio(plugin.median(), core.median()), "—")
+	var who, corePost samples
+	for range 15 {
+		who = append(who, bn.timeCore("/receipts who", func() error {
+			_, _, err := bn.author.Client.ExecuteCommandWithTeam(bn.ctx, channelID, bn.env.Team.Id, "/receipts who "+postID)
+			return err
+		}))
+		corePost = append(corePost, bn.timeCore("get post", func() error { return getPost(0) }))
+	}
+	bn.rows.add(rowWho, "/receipts who <post> (9 of 19 read) vs core GET /posts/{id}",
+		ms(who.median()), ms(corePost.median()), durRatio(who.median(), corePost.median()), "—")
 }
 
 // queryCall is the author's query of the posts, which must all have a receipt.

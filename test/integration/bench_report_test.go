@@ -22,6 +22,8 @@ const (
 	rowReadersIdle  = 50
 	rowReads1       = 60
 	rowReads60      = 61
+	rowCurve        = 62
+	rowWho          = 63
 	rowSustained    = 70
 	rowCPUPerRead   = 71
 	rowHot          = 80
