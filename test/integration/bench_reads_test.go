@@ -191,7 +191,7 @@ func (bn *bench) sustained() {
 	t := newTally()
 	retried := 0
 	batches := nPosts / batch
-	kv0, cpu0 := bn.kv(), bn.cpu()
+	kv0, cpu0 := bn.kvSettled(), bn.cpu()
 	wall, _ := pool(workers, nReaders*batches, func(i int) error {
 		u, ids := readers[i/batches], posts[(i%batches)*batch:][:batch]
 		for try := 0; ; try++ {
@@ -207,7 +207,7 @@ func (bn *bench) sustained() {
 			return nil
 		}
 	})
-	cpu, kv := bn.cpu().Sub(cpu0), bn.kv()
+	cpu, kv := bn.cpu().Sub(cpu0), bn.kvSettled()
 	total := nReaders * nPosts
 	sum, over := bn.readCounts(posts, nReaders)
 	lost, double := total-sum, t.doubles()+over

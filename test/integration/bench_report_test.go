@@ -99,7 +99,8 @@ machine is shared: absolute times swing between runs, the ratios much less.
   core, the background rate (measured just before) subtracted.
 CPU: utime + stime from /proc/<pid>/stat of the mattermost process, its plugin process, and PostgreSQL
 (postmaster, its children, and its exited children). KV: bytes of keys + values of the plugin's rows in
-PluginKeyValueStore before and after, without the expiring and coordination keys (rl:, cc:, cron_, mutex_).
+PluginKeyValueStore before and after (once unchanged for 1.5 s), without the expiring and coordination keys
+(rl:, cc:, cron_, mutex_).
 
 `
 

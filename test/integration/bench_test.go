@@ -178,3 +178,19 @@ func (bn *bench) kv() mmtest.KVUsage {
 	require.NoError(bn.b, err)
 	return u
 }
+
+// kvSettled waits until the plugin's KV bytes have not changed for 1.5 s (up
+// to 30 s) and returns them: the posted hook runs after the post's answer,
+// and the author's query answers before it has run, so writes can lag.
+func (bn *bench) kvSettled() mmtest.KVUsage {
+	last, stable := bn.kv(), 0
+	for deadline := time.Now().Add(30 * time.Second); stable < 3 && time.Now().Before(deadline); {
+		time.Sleep(500 * time.Millisecond)
+		if u := bn.kv(); u == last {
+			stable++
+		} else {
+			last, stable = u, 0
+		}
+	}
+	return last
+}
