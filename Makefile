@@ -80,9 +80,12 @@ test-e2e: dist server-up
 	@cd test/integration && $(GO) run ./cmd/demo --bundle ../../$(BUNDLE) --quiet --env-file $(CURDIR)/.cache/demo.env
 	source .cache/demo.env && cd webapp && npm run e2e
 
-## bench: the plugin's endpoints against the server's own operations, on the real server
-bench: dist server-up
-	cd test/integration && PLUGIN_BUNDLE=$(CURDIR)/$(BUNDLE) $(GO) test -count=1 -run '^$$' -bench AgainstServer -benchtime 1x -timeout 20m ./
+## bench: issue 9's figures, the plugin next to the server's own operations on the real server (5–8 min;
+## restarts the server twice; prints a Markdown table). The bundle is built for this machine only.
+bench: manifest
+	@$(MAKE) --no-print-directory dist PLATFORMS=$(HOST_PLATFORM)
+	@build/server.sh start
+	cd test/integration && PLUGIN_BUNDLE=$(CURDIR)/$(BUNDLE) $(GO) test -count=1 -run '^$$' -bench AgainstServer -benchtime 1x -timeout 30m ./
 
 ## check: static checks
 check: manifest webapp/node_modules lint-go

@@ -3,6 +3,7 @@ module github.com/readreceipts/mattermost-plugin-readreceipts/test/integration
 go 1.26
 
 require (
+	github.com/lib/pq v1.10.9
 	github.com/mattermost/mattermost/server/public v0.1.22
 	github.com/stretchr/testify v1.11.1
 )
@@ -25,7 +26,6 @@ require (
 	github.com/hashicorp/go-plugin v1.7.0 // indirect
 	github.com/hashicorp/yamux v0.1.2 // indirect
 	github.com/jonboulle/clockwork v0.5.0 // indirect
-	github.com/lib/pq v1.10.9 // indirect
 	github.com/mattermost/go-i18n v1.11.1-0.20211013152124-5c415071e404 // indirect
 	github.com/mattermost/gosaml2 v0.10.0 // indirect
 	github.com/mattermost/ldap v0.0.0-20231116144001-0f480c025956 // indirect

@@ -104,3 +104,23 @@ func fileExists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
 }
+
+// RestartServer stops and starts the repository's own server with
+// build/server.sh (the environment's MM_PORT and PG_PORT choose which), so
+// that it forgets its caches, e.g. after rows were written to its database
+// directly.
+func RestartServer(ctx context.Context) error {
+	root, err := RepoRoot()
+	if err != nil {
+		return err
+	}
+	for _, step := range []string{"stop", "start"} {
+		cmd := exec.CommandContext(ctx, filepath.Join(root, "build", "server.sh"), step)
+		cmd.Stdout = os.Stderr
+		cmd.Stderr = os.Stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("build/server.sh %s failed: %w", step, err)
+		}
+	}
+	return Ping(ctx)
+}
