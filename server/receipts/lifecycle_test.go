@@ -89,22 +89,11 @@ func TestCutOffDeletesLeaveNothingBehind(t *testing.T) {
 		"retention":     func(svc *receipts.Service) { _, _ = svc.RunRetention() },
 	} {
 		t.Run(name, func(t *testing.T) {
-			steps := 0
-			for n := 0; n <= steps; n++ {
-				kv := kvtest.NewMemKV(1)
-				copyKV(t, e.kv, kv)
-				faulty := kvtest.NewFaultKV(kv)
-				faulty.FailNth(kvtest.OpWrite, "", n)
-				act(e.serviceOn(faulty))
-				if n == 0 {
-					steps = faulty.Count()
-					require.GreaterOrEqual(t, steps, 3, "the work takes several writes")
-				}
-				_, err := e.serviceOn(kv).RunRetention()
-				require.NoError(t, err, "cut at write %d", n)
-				assert.Nil(t, kv.Value("p:"+post), "cut at write %d", n)
-				assertNoOrphans(t, kv, fmt.Sprintf("cut at write %d", n))
-			}
+			cutEverywhere(t, e, act, func(t *testing.T, svc *receipts.Service, kv *kvtest.MemKV) {
+				_, err := svc.RunRetention()
+				require.NoError(t, err)
+				assert.Nil(t, kv.Value("p:"+post))
+			})
 		})
 	}
 }
