@@ -40,13 +40,8 @@ type costs struct{ reads, query, readPage, unreadPage int64 }
 // measureCosts builds a channel of the given size with k tracked posts that
 // some members have read, and counts the KV operations of each request.
 func measureCosts(t *testing.T, members, k int) costs {
-	e := newEnv(t)
-	kv := &countingKV{KV: e.kv}
-	svc := receipts.New(receipts.Deps{
-		Store: store.New(kv), Platform: e.mm, Publisher: e.pub, Logger: nopLogger{},
-		Config: e.config, Secret: []byte("s"), Now: e.clock, NotifyInterval: time.Hour,
-	})
-	t.Cleanup(svc.Close)
+	e, kv := countingEnv(t)
+	svc := e.svc
 	users := make([]string, members)
 	for i := range users {
 		users[i] = e.mm.addUser(fmt.Sprintf("m%05d", i))

@@ -16,13 +16,7 @@ import (
 // minute, and returns the curve, the true read times and the KV operations
 // the curve took.
 func curveCase(t *testing.T, n int) (receipts.Curve, []int64, int64) {
-	e := newEnv(t)
-	kv := &countingKV{KV: e.kv}
-	e.svc = receipts.New(receipts.Deps{
-		Store: store.New(kv), Platform: e.mm, Publisher: e.pub, Logger: nopLogger{},
-		Config: e.config, Secret: []byte("s"), Now: e.clock, NotifyInterval: time.Hour,
-	})
-	t.Cleanup(e.svc.Close)
+	e, kv := countingEnv(t)
 	author := e.mm.addUser("author")
 	users := []string{author}
 	for i := 0; i < n; i++ {

@@ -8,18 +8,13 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/readreceipts/mattermost-plugin-readreceipts/server/receipts"
-	"github.com/readreceipts/mattermost-plugin-readreceipts/server/store"
 )
 
 // countingEnv is an env whose Service counts its KV operations.
 func countingEnv(t *testing.T) (*env, *countingKV) {
 	e := newEnv(t)
 	kv := &countingKV{KV: e.kv}
-	e.svc = receipts.New(receipts.Deps{
-		Store: store.New(kv), Platform: e.mm, Publisher: e.pub, Logger: nopLogger{},
-		Config: e.config, Secret: []byte("s"), Now: e.clock, NotifyInterval: time.Hour,
-	})
-	t.Cleanup(e.svc.Close)
+	e.svc = e.serviceOn(kv)
 	return e, kv
 }
 

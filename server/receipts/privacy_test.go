@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/readreceipts/mattermost-plugin-readreceipts/server/receipts"
-	"github.com/readreceipts/mattermost-plugin-readreceipts/server/store"
 )
 
 // optOut sets a user's choice and fails the test on error.
@@ -66,7 +65,7 @@ func TestViewWhileOptedOutNeverCounts(t *testing.T) {
 	e.setSending(bob, true)
 	e.advance(11 * time.Second)
 
-	for _, svc := range []*receipts.Service{e.svc, e.restarted()} {
+	for _, svc := range []*receipts.Service{e.svc, e.serviceOn(e.kv)} {
 		_, err := svc.PollViews()
 		require.NoError(t, err)
 		assert.Equal(t, 0, e.receipt(alice, post).ReadCount, "the view made while opted out counted")
@@ -162,15 +161,4 @@ func TestUserSettingsSayWhenTheChoiceStarted(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, on.SendReadReceipts)
 	assert.Greater(t, on.Since, off.Since)
-}
-
-// restarted is a second Service on the same store: a restarted server, or
-// another server of the cluster, with nothing in memory.
-func (e *env) restarted() *receipts.Service {
-	svc := receipts.New(receipts.Deps{
-		Store: store.New(e.kv), Platform: e.mm, Publisher: e.pub, Logger: nopLogger{},
-		Config: e.config, Secret: []byte("test-secret"), Now: e.clock, NotifyInterval: time.Hour,
-	})
-	e.t.Cleanup(svc.Close)
-	return svc
 }
