@@ -14,7 +14,8 @@ import (
 // the server's own database, through the handle the plugin API lends plugins
 // (pluginapi's store). This couples the plugin to a few columns of
 // Mattermost's schema (ChannelMembers: ChannelId, UserId, LastViewedAt;
-// Users: Id, Username, DeleteAt; Bots: UserId; PostgreSQL, the only database
+// Channels: Id, LastPostAt; Users: Id, Username, DeleteAt; Bots: UserId;
+// PostgreSQL, the only database
 // Mattermost 11 supports), in exchange for reading a channel's members or
 // views with one indexed query instead of one API call per 200 members, and
 // for telling with one summary query which channels had a view move at all.
@@ -67,8 +68,9 @@ func (v *membershipDB) channelViews(channelID string) ([]receipts.View, error) {
 }
 
 func (v *membershipDB) digests(channelIDs []string) (map[string]receipts.ViewDigest, error) {
-	rows, err := v.db.Query(`SELECT ChannelId, COUNT(*), COALESCE(SUM(LastViewedAt), 0) FROM ChannelMembers
-		WHERE ChannelId = ANY($1) GROUP BY ChannelId`, pq.Array(channelIDs))
+	rows, err := v.db.Query(`SELECT cm.ChannelId, COUNT(*), COALESCE(SUM(cm.LastViewedAt), 0), MAX(c.LastPostAt)
+		FROM ChannelMembers cm JOIN Channels c ON c.Id = cm.ChannelId
+		WHERE cm.ChannelId = ANY($1) GROUP BY cm.ChannelId`, pq.Array(channelIDs))
 	if err != nil {
 		return nil, errors.Wrap(err, "failed to sum up channel views")
 	}
@@ -77,7 +79,7 @@ func (v *membershipDB) digests(channelIDs []string) (map[string]receipts.ViewDig
 	for rows.Next() {
 		var id string
 		var d receipts.ViewDigest
-		if err := rows.Scan(&id, &d.Members, &d.Sum); err != nil {
+		if err := rows.Scan(&id, &d.Members, &d.Sum, &d.LastPostAt); err != nil {
 			return nil, errors.Wrap(err, "failed to read a view summary")
 		}
 		out[id] = d

@@ -66,6 +66,7 @@ func TestViewsPollerStateIsShared(t *testing.T) {
 	// state: a few operations per channel, not one per member.
 	assert.LessOrEqual(t, cold, int64(1+4*len(channels)))
 	assert.LessOrEqual(t, warm, cold)
+	assert.LessOrEqual(t, warm, int64(1), "at rest a poll reads the watched list and nothing per channel")
 	for _, p := range posts {
 		assert.Equal(t, 49, e.receipt(e.authorOf(p), p).ReadCount)
 	}

@@ -91,6 +91,9 @@ type Member struct {
 type ViewDigest struct {
 	Members int
 	Sum     int64
+	// LastPostAt is the channel's newest post time: it moves with every post,
+	// so an unchanged digest also means that nothing new can be indexed.
+	LastPostAt int64
 }
 
 // View is when a member last viewed a channel.

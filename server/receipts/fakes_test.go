@@ -193,6 +193,11 @@ func (f *fakePlatform) ViewDigests(channelIDs []string) (map[string]receipts.Vie
 			d.Members++
 			d.Sum += f.views[ch][u]
 		}
+		for _, p := range f.posts {
+			if p.ChannelID == ch {
+				d.LastPostAt = max(d.LastPostAt, p.CreateAt)
+			}
+		}
 		out[ch] = d
 	}
 	return out, true, nil

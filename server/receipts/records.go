@@ -240,7 +240,8 @@ type ViewState struct {
 // what they were when every view had been applied, the channel costs the
 // views poller nothing but its share of one summary query.
 type ViewMark struct {
-	Members int   `json:"m"`
-	Sum     int64 `json:"t"`
-	Size    int   `json:"n"`
+	Members    int   `json:"m"`
+	Sum        int64 `json:"t"`
+	LastPostAt int64 `json:"p"`
+	Size       int   `json:"n"`
 }

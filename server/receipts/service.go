@@ -77,7 +77,7 @@ func New(d Deps) *Service {
 	s.notifier = newNotifier(interval, s.publishReceipts)
 	s.views.settled = map[string]int{}
 	s.views.polled = map[string]int64{}
-	s.views.digests = map[string]ViewMark{}
+	s.views.digests = map[string]ViewDigest{}
 	s.views.seen = map[string]map[string]int64{}
 	return s
 }

@@ -17,7 +17,7 @@ import (
 type viewState struct {
 	mu      sync.Mutex
 	settled map[string]int // channel -> index size when everyone had viewed its newest post
-	digests map[string]ViewMark
+	digests map[string]ViewDigest
 	seen    map[string]map[string]int64 // channel -> member -> view applied for good
 	polled  map[string]int64            // channel -> when a quiet channel was last looked at
 	watched map[string]int64            // channel -> last time its watch entry was written
@@ -86,17 +86,25 @@ func (s *Service) markViewSeen(channelID string, v View) {
 	m[v.UserID] = v.LastViewedAt
 }
 
-func (s *Service) sameDigest(channelID string, m ViewMark) bool {
+// sameDigest reports whether the channel's views and newest post are what
+// they were when every view had been applied (or everyone had viewed).
+func (s *Service) sameDigest(channelID string, d ViewDigest) bool {
 	s.views.mu.Lock()
 	defer s.views.mu.Unlock()
 	old, ok := s.views.digests[channelID]
-	return ok && old == m
+	return ok && old == d
 }
 
 func (s *Service) markDigest(channelID string, m ViewMark) {
 	s.views.mu.Lock()
 	defer s.views.mu.Unlock()
-	s.views.digests[channelID] = m
+	s.views.digests[channelID] = ViewDigest{Members: m.Members, Sum: m.Sum, LastPostAt: m.LastPostAt}
+}
+
+func (s *Service) markDigestIfKnown(channelID string, m *ViewMark) {
+	if m != nil {
+		s.markDigest(channelID, *m)
+	}
 }
 
 func (s *Service) isSettled(channelID string, size int) bool {

@@ -97,17 +97,19 @@ func (s *Service) viewDigests(watched []WatchedChannel) (map[string]ViewDigest, 
 // moved channel's views again, which costs a watermark read per member and
 // records nothing twice.
 func (s *Service) pollChannel(channelID string, digest ViewDigest, haveDigest bool) (int, int, error) {
+	// No view moved and no post was made since every view was applied: the
+	// channel costs nothing, not even its index.
+	if haveDigest && s.sameDigest(channelID, digest) {
+		return 0, 0, nil
+	}
 	idx, err := s.store.ChannelIndex(channelID)
 	if err != nil || idx == nil || len(idx.Tail) == 0 {
 		return 0, 0, errors.Wrap(err, "failed to load channel index")
 	}
 	size := idx.Chunks*ChunkSize + len(idx.Tail) // changes with every newly indexed post
-	mark := ViewMark{Members: digest.Members, Sum: digest.Sum, Size: size}
-	if !haveDigest {
-		mark = ViewMark{}
-	}
-	if mark != (ViewMark{}) && s.sameDigest(channelID, mark) {
-		return 0, 0, nil
+	var mark *ViewMark
+	if haveDigest {
+		mark = &ViewMark{Members: digest.Members, Sum: digest.Sum, LastPostAt: digest.LastPostAt, Size: size}
 	}
 	p, err := s.startPoll(channelID, idx, size, mark)
 	if err != nil || p == nil {
@@ -122,9 +124,9 @@ func (s *Service) pollChannel(channelID string, digest ViewDigest, haveDigest bo
 		s.markSettled(channelID, size)
 		state.Settled = size
 	}
-	if mark != (ViewMark{}) && p.firstErr == nil && !p.pending {
-		s.markDigest(channelID, mark)
-		state.Applied = mark
+	if mark != nil && p.firstErr == nil && !p.pending {
+		s.markDigest(channelID, *mark)
+		state.Applied = *mark
 	}
 	if err := s.saveViewState(channelID, state); err != nil {
 		return p.total, lists, err
@@ -135,8 +137,9 @@ func (s *Service) pollChannel(channelID string, digest ViewDigest, haveDigest bo
 // startPoll returns the poll of a channel, or nil when there is nothing to
 // do: it is settled at this index size, or every view was applied at this
 // digest (known here, or from the KV when another server found it).
-func (s *Service) startPoll(channelID string, idx *ChannelIndex, size int, mark ViewMark) (*channelPoll, error) {
+func (s *Service) startPoll(channelID string, idx *ChannelIndex, size int, mark *ViewMark) (*channelPoll, error) {
 	if s.isSettled(channelID, size) {
+		s.markDigestIfKnown(channelID, mark)
 		return nil, nil
 	}
 	state, err := s.store.ViewState(channelID)
@@ -146,9 +149,10 @@ func (s *Service) startPoll(channelID string, idx *ChannelIndex, size int, mark 
 	switch {
 	case state.Settled == size:
 		s.markSettled(channelID, size)
+		s.markDigestIfKnown(channelID, mark)
 		return nil, nil
-	case mark != (ViewMark{}) && state.Applied == mark:
-		s.markDigest(channelID, mark)
+	case mark != nil && state.Applied == *mark:
+		s.markDigest(channelID, *mark)
 		return nil, nil
 	}
 	// Views may have passed posts whose posted hook has not run (or failed).
