@@ -213,7 +213,7 @@ func (bn *bench) sustained() {
 	lost, double := total-sum, t.doubles()+over
 	perRead := time.Duration(int64(cpu.Total()) / int64(total))
 	bn.rows.add(rowKVRead, "KV per read (the sustained reads, 101 members)",
-		bytesText((kv.Bytes-kv0.Bytes)/int64(total)), "", "", "≤ 16 B")
+		kvPer(kv0, kv, int64(total)), "", "", "≤ 16 B")
 
 	viewCPU0 := bn.cpu()
 	viewWall, err := pool(workers, nReaders*viewsEach, func(i int) error {

@@ -39,9 +39,9 @@ func (bn *bench) scale() {
 	bn.readAll(bn.readers[:10], big.posts)
 	kv2 := bn.kvSettled()
 	bn.rows.add(rowKVPost, "KV per tracked post, 10,000 members (with its share of the snapshot)",
-		bytesText((kv1.Bytes-kv0.Bytes)/60), "", "", "≤ 1 KB")
+		kvPer(kv0, kv1, 60), "", "", "≤ 1 KB")
 	bn.rows.add(rowKVRead10k, "KV per read, 10,000 members",
-		bytesText((kv2.Bytes-kv1.Bytes)/600), "", "", "≤ 16 B")
+		kvPer(kv1, kv2, 600), "", "", "≤ 16 B")
 	bn.backgroundAtRest(coreRest)
 	bn.step("posts and reads in the 100- and 1,000-member channels")
 	for _, c := range chans[:len(chans)-1] {
@@ -253,7 +253,7 @@ func (bn *bench) trackedLatency(big *scaleChannel) {
 	bn.rows.add(rowTrackedLeave, "post → tracked², first post after a member left, 10,000 members",
 		ms(afterLeave), "POST /posts "+ms(core), durRatio(afterLeave, core), "≤ 1.2× core POST")
 	bn.rows.add(rowKVChange, "KV written by the first post after a member left, 10,000 members",
-		bytesText(kv1.Bytes-kv0.Bytes), "", "", "O(change)")
+		kvPer(kv0, kv1, 1), "", "", "O(change)")
 }
 
 // postAndTrack creates a post as the author and queries it until it has a

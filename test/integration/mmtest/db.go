@@ -70,22 +70,36 @@ type KVUsage struct {
 }
 
 // KVBytes sums the length of the keys and values the plugin keeps in
-// PluginKeyValueStore (unexpired, without transientKVPrefixes).
-func (db *DB) KVBytes(ctx context.Context, pluginID string) (KVUsage, error) {
+// PluginKeyValueStore (unexpired, without transientKVPrefixes), in all and
+// by key prefix (what comes before the first ':').
+func (db *DB) KVBytes(ctx context.Context, pluginID string) (KVUsage, map[string]KVUsage, error) {
 	var conds []string
 	args := []any{pluginID, time.Now().UnixMilli()}
 	for _, p := range transientKVPrefixes {
 		args = append(args, p+"%")
 		conds = append(conds, fmt.Sprintf("pkey NOT LIKE $%d", len(args)))
 	}
-	q := `SELECT coalesce(sum(octet_length(pkey) + coalesce(octet_length(pvalue), 0)), 0), count(*)
+	q := `SELECT split_part(pkey, ':', 1), sum(octet_length(pkey) + coalesce(octet_length(pvalue), 0)), count(*)
 		FROM pluginkeyvaluestore WHERE pluginid = $1 AND (expireat = 0 OR expireat > $2) AND ` +
-		strings.Join(conds, " AND ")
-	var u KVUsage
-	if err := db.QueryRowContext(ctx, q, args...).Scan(&u.Bytes, &u.Keys); err != nil {
-		return KVUsage{}, fmt.Errorf("failed to measure the KV store: %w", err)
+		strings.Join(conds, " AND ") + ` GROUP BY 1`
+	rows, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return KVUsage{}, nil, fmt.Errorf("failed to measure the KV store: %w", err)
 	}
-	return u, nil
+	defer rows.Close()
+	var total KVUsage
+	byPrefix := map[string]KVUsage{}
+	for rows.Next() {
+		var prefix string
+		var u KVUsage
+		if err := rows.Scan(&prefix, &u.Bytes, &u.Keys); err != nil {
+			return KVUsage{}, nil, err
+		}
+		byPrefix[prefix] = u
+		total.Bytes += u.Bytes
+		total.Keys += u.Keys
+	}
+	return total, byPrefix, rows.Err()
 }
 
 // columns lists a table's columns in order, from information_schema.
