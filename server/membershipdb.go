@@ -87,6 +87,14 @@ func (v *membershipDB) digests(channelIDs []string) (map[string]receipts.ViewDig
 	return out, errors.Wrap(rows.Err(), "failed to sum up channel views")
 }
 
+func (v *membershipDB) total(channelIDs []string) (receipts.ViewDigest, error) {
+	var d receipts.ViewDigest
+	err := v.db.QueryRow(`SELECT COUNT(*), COALESCE(SUM(cm.LastViewedAt), 0), COALESCE(SUM(c.LastPostAt), 0)
+		FROM ChannelMembers cm JOIN Channels c ON c.Id = cm.ChannelId
+		WHERE cm.ChannelId = ANY($1)`, pq.Array(channelIDs)).Scan(&d.Members, &d.Sum, &d.LastPostAt)
+	return d, errors.Wrap(err, "failed to sum up all channel views")
+}
+
 func (v *membershipDB) members(channelID string) ([]receipts.Member, error) {
 	rows, err := v.db.Query(`SELECT u.Id, u.Username, b.UserId IS NOT NULL, u.DeleteAt = 0 FROM ChannelMembers cm
 		JOIN Users u ON u.Id = cm.UserId LEFT JOIN Bots b ON b.UserId = u.Id WHERE cm.ChannelId = $1`, channelID)

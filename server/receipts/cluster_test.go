@@ -67,9 +67,16 @@ func TestViewsPollerStateIsShared(t *testing.T) {
 	assert.LessOrEqual(t, cold, int64(1+4*len(channels)))
 	assert.LessOrEqual(t, warm, cold)
 	assert.LessOrEqual(t, warm, int64(1), "at rest a poll reads the watched list and nothing per channel")
+	before := e.mm.digestCallCount()
+	c.poll(t, 0)
+	assert.Equal(t, before, e.mm.digestCallCount(), "at rest one one-row total, no summary per channel")
 	for _, p := range posts {
 		assert.Equal(t, 49, e.receipt(e.authorOf(p), p).ReadCount)
 	}
+	e.mm.view(channels[0], absent, e.clock().UnixMilli())
+	e.advance(time.Minute)
+	c.poll(t, 0)
+	assert.Equal(t, 50, e.receipt(e.authorOf(posts[0]), posts[0]).ReadCount, "a view after rest is applied")
 }
 
 func (e *env) authorOf(postID string) string {

@@ -132,6 +132,9 @@ type Platform interface {
 	// that a poll can pass over channels where no view moved. ok is false
 	// when the platform cannot (then every channel is looked at).
 	ViewDigests(channelIDs []string) (digests map[string]ViewDigest, ok bool, err error)
+	// ViewsTotal is one digest of all the channels together (one row, where
+	// ViewDigests gives one per channel); ok as for ViewDigests.
+	ViewsTotal(channelIDs []string) (total ViewDigest, ok bool, err error)
 	// Users returns the users that exist among ids.
 	Users(ids []string) ([]User, error)
 	// PostsSince returns the channel's posts created or changed since the

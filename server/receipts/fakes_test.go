@@ -10,16 +10,17 @@ import (
 
 // fakePlatform is an in-memory Mattermost: channels, members, posts.
 type fakePlatform struct {
-	mu        sync.Mutex
-	channels  map[string]*receipts.Channel
-	members   map[string]map[string]bool // channel -> user -> member
-	users     map[string]*receipts.Member
-	admins    map[string]bool // users who may manage any channel
-	posts     map[string]*receipts.Post
-	views     map[string]map[string]int64 // channel -> user -> last viewed
-	viewCalls int
-	accessErr error
-	noDigests bool // a platform without a database handle
+	mu          sync.Mutex
+	channels    map[string]*receipts.Channel
+	members     map[string]map[string]bool // channel -> user -> member
+	users       map[string]*receipts.Member
+	admins      map[string]bool // users who may manage any channel
+	posts       map[string]*receipts.Post
+	views       map[string]map[string]int64 // channel -> user -> last viewed
+	viewCalls   int
+	accessErr   error
+	noDigests   bool // a platform without a database handle
+	digestCalls int
 }
 
 func newFakePlatform() *fakePlatform {
@@ -182,6 +183,24 @@ func (f *fakePlatform) ChannelViews(channelID string) ([]receipts.View, error) {
 
 func (f *fakePlatform) ViewDigests(channelIDs []string) (map[string]receipts.ViewDigest, bool, error) {
 	f.mu.Lock()
+	f.digestCalls++
+	f.mu.Unlock()
+	return f.digests(channelIDs)
+}
+
+func (f *fakePlatform) ViewsTotal(channelIDs []string) (receipts.ViewDigest, bool, error) {
+	d, ok, err := f.digests(channelIDs)
+	var total receipts.ViewDigest
+	for _, one := range d {
+		total.Members += one.Members
+		total.Sum += one.Sum
+		total.LastPostAt += one.LastPostAt
+	}
+	return total, ok, err
+}
+
+func (f *fakePlatform) digests(channelIDs []string) (map[string]receipts.ViewDigest, bool, error) {
+	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.noDigests {
 		return nil, false, nil
@@ -275,4 +294,10 @@ func (f *fakePlatform) viewCallCount() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.viewCalls
+}
+
+func (f *fakePlatform) digestCallCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.digestCalls
 }

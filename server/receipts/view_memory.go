@@ -18,6 +18,14 @@ type viewState struct {
 	mu      sync.Mutex
 	settled map[string]int // channel -> index size when everyone had viewed its newest post
 	digests map[string]ViewDigest
+	// total is the one-row digest of every watched channel taken before the
+	// last poll, and whether that poll found each of them needing nothing.
+	total struct {
+		known  bool
+		digest ViewDigest
+		next   ViewDigest
+		ids    string
+	}
 	seen    map[string]map[string]int64 // channel -> member -> view applied for good
 	polled  map[string]int64            // channel -> when a quiet channel was last looked at
 	watched map[string]int64            // channel -> last time its watch entry was written

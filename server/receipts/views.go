@@ -1,6 +1,8 @@
 package receipts
 
 import (
+	"crypto/sha256"
+
 	"github.com/pkg/errors"
 )
 
@@ -42,10 +44,14 @@ func (s *Service) PollViews() (int, error) {
 	if err != nil {
 		return 0, errors.Wrap(err, "failed to load watched channels")
 	}
+	if s.nothingMoved(watched) {
+		return 0, nil
+	}
 	digests, haveDigests, err := s.viewDigests(watched)
 	if err != nil {
 		s.log.Warn("failed to sum up channel views; looking at every channel", "err", err.Error())
 	}
+	allKnown := haveDigests
 	s.views.mu.Lock()
 	start := s.views.next
 	s.views.forgetUnwatched(watched)
@@ -58,28 +64,72 @@ func (s *Service) PollViews() (int, error) {
 			s.views.mu.Lock()
 			s.views.next = i
 			s.views.mu.Unlock()
+			allKnown = false
 			break
 		}
+		digest, ok := digests[ch.ID]
 		if now-ch.At > dayMillis && !s.dueSlowPoll(ch.ID, now) {
+			allKnown = allKnown && ok && s.sameDigest(ch.ID, digest)
 			continue
 		}
-		digest, ok := digests[ch.ID]
 		got, used, err := s.pollChannel(ch.ID, digest, ok && haveDigests)
+		allKnown = allKnown && ok && s.sameDigest(ch.ID, digest)
 		total += got
 		pages += used
 		if err != nil {
 			s.log.Warn("failed to apply channel views", "channel_id", ch.ID, "err", err.Error())
 		}
 	}
+	s.rememberTotal(watched, allKnown)
 	return total, nil
 }
 
-// viewDigests sums up the views of the watched channels in one query.
-func (s *Service) viewDigests(watched []WatchedChannel) (map[string]ViewDigest, bool, error) {
+// nothingMoved reports, with one one-row query, that no view moved and no
+// post was made in any watched channel since a poll after which every one
+// of them was known to need nothing: then a poll costs that query and the
+// watched list, however many channels are watched.
+func (s *Service) nothingMoved(watched []WatchedChannel) bool {
+	total, ok, err := s.mm.ViewsTotal(watchedIDs(watched))
+	if err != nil || !ok {
+		return false
+	}
+	s.views.mu.Lock()
+	defer s.views.mu.Unlock()
+	same := s.views.total.known && s.views.total.digest == total && s.views.total.ids == idsKey(watched)
+	s.views.total.next = total
+	return same
+}
+
+// rememberTotal keeps the total taken before this poll when the poll found
+// every watched channel known to need nothing.
+func (s *Service) rememberTotal(watched []WatchedChannel, allKnown bool) {
+	s.views.mu.Lock()
+	defer s.views.mu.Unlock()
+	s.views.total.known = allKnown
+	s.views.total.digest = s.views.total.next
+	s.views.total.ids = idsKey(watched)
+}
+
+func watchedIDs(watched []WatchedChannel) []string {
 	ids := make([]string, len(watched))
 	for i, ch := range watched {
 		ids[i] = ch.ID
 	}
+	return ids
+}
+
+// idsKey names a watched list (sorted by id) in a comparable way.
+func idsKey(watched []WatchedChannel) string {
+	h := sha256.New()
+	for _, ch := range watched {
+		h.Write([]byte(ch.ID))
+	}
+	return string(h.Sum(nil))
+}
+
+// viewDigests sums up the views of the watched channels in one query.
+func (s *Service) viewDigests(watched []WatchedChannel) (map[string]ViewDigest, bool, error) {
+	ids := watchedIDs(watched)
 	if len(ids) == 0 {
 		return nil, false, nil
 	}
