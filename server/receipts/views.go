@@ -153,15 +153,18 @@ func (s *Service) pollChannel(channelID string, digest ViewDigest, haveDigest bo
 		return 0, 0, nil
 	}
 	idx, err := s.store.ChannelIndex(channelID)
-	if err != nil || idx == nil || len(idx.Tail) == 0 {
+	if err != nil {
 		return 0, 0, errors.Wrap(err, "failed to load channel index")
 	}
-	size := idx.Chunks*ChunkSize + len(idx.Tail) // changes with every newly indexed post
-	var mark *ViewMark
-	if haveDigest {
-		mark = &ViewMark{Members: digest.Members, Sum: digest.Sum, LastPostAt: digest.LastPostAt, Size: size}
+	if idx == nil || len(idx.Tail) == 0 {
+		// Nothing tracked here (any more): nothing to apply at this digest.
+		s.markDigestIfKnown(channelID, markOf(digest, haveDigest, 0))
+		return 0, 0, nil
 	}
+	size := idx.Chunks*ChunkSize + len(idx.Tail) // changes with every newly indexed post
+	mark := markOf(digest, haveDigest, size)
 	p, err := s.startPoll(channelID, idx, size, mark)
+
 	if err != nil || p == nil {
 		return 0, 0, err
 	}
@@ -182,6 +185,14 @@ func (s *Service) pollChannel(channelID string, digest ViewDigest, haveDigest bo
 		return p.total, lists, err
 	}
 	return p.total, lists, p.firstErr
+}
+
+// markOf is the mark of a digest at an index size, nil without a digest.
+func markOf(digest ViewDigest, haveDigest bool, size int) *ViewMark {
+	if !haveDigest {
+		return nil
+	}
+	return &ViewMark{Members: digest.Members, Sum: digest.Sum, LastPostAt: digest.LastPostAt, Size: size}
 }
 
 // startPoll returns the poll of a channel, or nil when there is nothing to
