@@ -20,7 +20,7 @@ import (
 //	watch                 watchRecord: channels whose views are polled
 //	vs:<channel>          ViewState: whether the channel settled, and the view digest at which every view was applied
 //	cursor_secret         the key that signs reader-list cursors
-//	cc:<hash>             claim on announcing a settings change (expires in a minute)
+//	cc:<hash>             claim on announcing a settings change (expires in 5 s)
 //	rl:<user>:<window>    decimal: the user's request cost in one rate-limit window, all servers (expires)
 //	wqi                   spoolIndex: webhook event batches a stopping server left behind
 //	wq:<id>               spoolBatch: one such batch, deleted by the server that claims it

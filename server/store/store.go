@@ -196,9 +196,10 @@ func (s *Store) CursorSecret() ([]byte, error) {
 }
 
 // configClaimSeconds is how long a claim on a settings change lasts: long
-// enough for every server of a cluster to see the change, short enough that
-// the same settings set again later are announced again.
-const configClaimSeconds = 60
+// enough for every server of a cluster to see the change (they hear of it
+// within a second), short enough that an admin who switches a setting off
+// and on again a few seconds later has both changes announced.
+const configClaimSeconds = 5
 
 // ClaimConfigChange reports whether this server is the one to announce a
 // change to the settings named by hash: every server sees the change, and
