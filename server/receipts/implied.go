@@ -28,30 +28,16 @@ func (s *Service) readBefore(userID string, p Post, at int64) {
 // ones) means a reply walks only what is new since the user's last reply or
 // reaction there, not the whole thread: a long thread costs O(new posts).
 func (s *Service) readThread(userID string, p Post, at int64) error {
-	idx, err := s.store.ChannelIndex(p.ChannelID)
-	if err != nil || idx == nil {
-		return errors.Wrap(err, "failed to load channel index") // no tracked post in the channel
-	}
-	pv, err := s.privacyNow(s.config())
-	if err != nil || !pv.sendsAt(userID, at) {
+	idx, pv, err := s.conversationState(p.ChannelID)
+	if err != nil || idx == nil || !pv.sendsAt(userID, at) {
 		return err
 	}
 	from, err := s.threadFloor(userID, p.RootID)
 	if err != nil || p.CreateAt <= from {
 		return err
 	}
-	err = s.walkIndex(p.ChannelID, idx, from-indexMarginMillis, func(e IndexEntry) error {
-		if e.CreateAt > p.CreateAt || (e.known() && (e.AuthorID == userID || !inThread(e, p.RootID))) {
-			return nil
-		}
-		_, err := s.readIndexedInThread(pv, userID, e.PostID, p.RootID, at)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	safe := min(p.CreateAt, s.nowMillis()-indexMarginMillis)
-	return errors.Wrap(s.store.RaiseWatermark(p.RootID, userID, safe), "failed to save thread watermark")
+	_, err = s.readSince(idx, pv, userID, conversation{channelID: p.ChannelID, markID: p.RootID, rootID: p.RootID}, from, p.CreateAt, at)
+	return err
 }
 
 func inThread(e IndexEntry, rootID string) bool { return e.PostID == rootID || e.RootID == rootID }
@@ -71,17 +57,6 @@ func (s *Service) threadFloor(userID, rootID string) (int64, error) {
 		return 0, errors.Wrap(err, "failed to get thread root")
 	}
 	return root.CreateAt, nil
-}
-
-// readIndexedInThread is readIndexed for a post that may be outside the
-// thread (an index entry from before entries carried their root).
-func (s *Service) readIndexedInThread(pv privacy, userID, postID, rootID string, at int64) (bool, error) {
-	rec, err := s.store.Post(postID)
-	if err != nil || rec == nil || rec.AuthorID == userID || (postID != rootID && rec.RootID != rootID) {
-		return false, errors.Wrap(err, "failed to load tracked post")
-	}
-	reason, err := s.recordRead(postID, rec, pv, userID, at)
-	return err == nil && reason == "", err
 }
 
 // ReactionAdded records that the reacting user has read the post and what

@@ -147,17 +147,24 @@ func (s *Service) MarkChannelRead(userID, channelID string, until int64) (int, e
 // tracked posts in the channel created after the user's watermark (less a
 // margin) and at or before until.
 func (s *Service) readConversation(userID, channelID string, until, at int64) (int, error) {
-	// Every post of the server comes through here: a channel that never had a
-	// tracked post costs one read.
-	idx, err := s.store.ChannelIndex(channelID)
+	idx, pv, err := s.conversationState(channelID)
 	if err != nil || idx == nil {
-		return 0, errors.Wrap(err, "failed to load channel index")
-	}
-	pv, err := s.privacyNow(s.config())
-	if err != nil {
 		return 0, err
 	}
 	return s.readConversationIn(idx, pv, userID, channelID, until, at)
+}
+
+// conversationState loads what a conversation-level read needs: the
+// channel's index (nil when it never had a tracked post: every post of the
+// server comes through here, and such a channel costs one read) and the
+// privacy choices.
+func (s *Service) conversationState(channelID string) (*ChannelIndex, privacy, error) {
+	idx, err := s.store.ChannelIndex(channelID)
+	if err != nil || idx == nil {
+		return nil, privacy{}, errors.Wrap(err, "failed to load channel index")
+	}
+	pv, err := s.privacyNow(s.config())
+	return idx, pv, err
 }
 
 // readConversationIn is readConversation with the channel's index and the
@@ -175,12 +182,34 @@ func (s *Service) readConversationIn(idx *ChannelIndex, pv privacy, userID, chan
 	if until <= from {
 		return 0, nil // everything up to until was applied before
 	}
+	return s.readSince(idx, pv, userID, conversation{channelID: channelID, markID: channelID}, from, until, at)
+}
+
+// conversation is where a conversation-level read applies: a channel, or a
+// thread of it (rootID set). Its watermarks are kept under markID: the
+// channel's id, or the thread root's.
+type conversation struct {
+	channelID, markID, rootID string
+}
+
+// skips reports whether a walk passes over an index entry without loading
+// its post: the user's own posts (so a burst of posts stays O(N)), and in a
+// thread the posts known to be outside it.
+func (c conversation) skips(e IndexEntry, userID string) bool {
+	return e.AuthorID == userID || (c.rootID != "" && e.known() && !inThread(e, c.rootID))
+}
+
+// readSince records, as the user's read at time at, the conversation's
+// tracked posts indexed since the watermark from (less a margin) and created
+// at or before until, then raises the watermark. It returns the reads
+// recorded.
+func (s *Service) readSince(idx *ChannelIndex, pv privacy, userID string, c conversation, from, until, at int64) (int, error) {
 	n := 0
-	err = s.walkIndex(channelID, idx, from-indexMarginMillis, func(e IndexEntry) error {
-		if e.CreateAt > until || e.AuthorID == userID {
-			return nil // an author's own posts cost nothing: a burst of posts stays O(N)
+	err := s.walkIndex(c.channelID, idx, from-indexMarginMillis, func(e IndexEntry) error {
+		if e.CreateAt > until || c.skips(e, userID) {
+			return nil
 		}
-		recorded, err := s.readIndexed(pv, userID, e.PostID, at)
+		recorded, err := s.readIndexed(pv, userID, e.PostID, c.rootID, at)
 		if recorded {
 			n++
 		}
@@ -192,14 +221,19 @@ func (s *Service) readConversationIn(idx *ChannelIndex, pv privacy, userID, chan
 	// Posts are indexed a moment after they are created, so the watermark
 	// stays a margin behind now: a repeat soon after walks the recent posts again.
 	safe := min(until, s.nowMillis()-indexMarginMillis)
-	return n, errors.Wrap(s.store.RaiseWatermark(channelID, userID, safe), "failed to save read watermark")
+	return n, errors.Wrap(s.store.RaiseWatermark(c.markID, userID, safe), "failed to save read watermark")
 }
 
-// readIndexed records a read of an indexed post if the user is a recipient.
-func (s *Service) readIndexed(pv privacy, userID, postID string, at int64) (bool, error) {
+// readIndexed records a read of an indexed post if the user is a recipient
+// and, with rootID set, the post is in that thread (index entries written
+// before they carried the root do not say).
+func (s *Service) readIndexed(pv privacy, userID, postID, rootID string, at int64) (bool, error) {
 	rec, err := s.store.Post(postID)
 	if err != nil {
 		return false, errors.Wrap(err, "failed to load tracked post")
+	}
+	if rec != nil && rootID != "" && postID != rootID && rec.RootID != rootID {
+		return false, nil
 	}
 	return s.readRecord(pv, userID, postID, rec, at)
 }
