@@ -19,17 +19,13 @@ type viewState struct {
 	settled map[string]int // channel -> index size when everyone had viewed its newest post
 	digests map[string]ViewDigest
 	// total is the one-row digest of every watched channel taken before the
-	// last poll, and whether that poll found each of them needing nothing.
-	total struct {
-		known  bool
-		digest ViewDigest
-		next   ViewDigest
-		ids    string
-	}
-	seen    map[string]map[string]int64 // channel -> member -> view applied for good
-	polled  map[string]int64            // channel -> when a quiet channel was last looked at
-	watched map[string]int64            // channel -> last time its watch entry was written
-	next    int                         // round-robin position when a poll is cut short
+	// last poll; allKnown, whether that poll found each of them needing nothing.
+	total    watchedTotal
+	allKnown bool
+	seen     map[string]map[string]int64 // channel -> member -> view applied for good
+	polled   map[string]int64            // channel -> when a quiet channel was last looked at
+	watched  map[string]int64            // channel -> last time its watch entry was written
+	next     int                         // round-robin position when a poll is cut short
 }
 
 // watchChannel adds the channel to the watched set, writing at most once an

@@ -44,7 +44,8 @@ func (s *Service) PollViews() (int, error) {
 	if err != nil {
 		return 0, errors.Wrap(err, "failed to load watched channels")
 	}
-	if s.nothingMoved(watched) {
+	sum, moved := s.totalMoved(watched)
+	if !moved {
 		return 0, nil
 	}
 	digests, haveDigests, err := s.viewDigests(watched)
@@ -68,46 +69,46 @@ func (s *Service) PollViews() (int, error) {
 			break
 		}
 		digest, ok := digests[ch.ID]
-		if now-ch.At > dayMillis && !s.dueSlowPoll(ch.ID, now) {
-			allKnown = allKnown && ok && s.sameDigest(ch.ID, digest)
-			continue
+		if now-ch.At <= dayMillis || s.dueSlowPoll(ch.ID, now) {
+			got, used, err := s.pollChannel(ch.ID, digest, ok && haveDigests)
+			total += got
+			pages += used
+			if err != nil {
+				s.log.Warn("failed to apply channel views", "channel_id", ch.ID, "err", err.Error())
+			}
 		}
-		got, used, err := s.pollChannel(ch.ID, digest, ok && haveDigests)
 		allKnown = allKnown && ok && s.sameDigest(ch.ID, digest)
-		total += got
-		pages += used
-		if err != nil {
-			s.log.Warn("failed to apply channel views", "channel_id", ch.ID, "err", err.Error())
-		}
 	}
-	s.rememberTotal(watched, allKnown)
+	s.rememberTotal(sum, allKnown)
 	return total, nil
 }
 
-// nothingMoved reports, with one one-row query, that no view moved and no
-// post was made in any watched channel since a poll after which every one
-// of them was known to need nothing: then a poll costs that query and the
-// watched list, however many channels are watched.
-func (s *Service) nothingMoved(watched []WatchedChannel) bool {
-	total, ok, err := s.mm.ViewsTotal(watchedIDs(watched))
-	if err != nil || !ok {
-		return false
-	}
-	s.views.mu.Lock()
-	defer s.views.mu.Unlock()
-	same := s.views.total.known && s.views.total.digest == total && s.views.total.ids == idsKey(watched)
-	s.views.total.next = total
-	return same
+// watchedTotal is the one-row digest of every watched channel, and which
+// channels those are.
+type watchedTotal struct {
+	digest ViewDigest
+	ids    string
+	ok     bool
 }
 
-// rememberTotal keeps the total taken before this poll when the poll found
-// every watched channel known to need nothing.
-func (s *Service) rememberTotal(watched []WatchedChannel, allKnown bool) {
+// totalMoved takes the one-row digest of the watched channels and reports
+// whether anything may have moved since a poll after which every one of them
+// was known to need nothing; when not, a poll costs that query and the
+// watched list, however many channels are watched.
+func (s *Service) totalMoved(watched []WatchedChannel) (watchedTotal, bool) {
+	digest, ok, err := s.mm.ViewsTotal(watchedIDs(watched))
+	sum := watchedTotal{digest: digest, ids: idsKey(watched), ok: ok && err == nil}
 	s.views.mu.Lock()
 	defer s.views.mu.Unlock()
-	s.views.total.known = allKnown
-	s.views.total.digest = s.views.total.next
-	s.views.total.ids = idsKey(watched)
+	return sum, !sum.ok || !s.views.allKnown || s.views.total != sum
+}
+
+// rememberTotal keeps the total taken before this poll, and whether the poll
+// found every watched channel known to need nothing.
+func (s *Service) rememberTotal(sum watchedTotal, allKnown bool) {
+	s.views.mu.Lock()
+	defer s.views.mu.Unlock()
+	s.views.total, s.views.allKnown = sum, allKnown && sum.ok
 }
 
 func watchedIDs(watched []WatchedChannel) []string {
