@@ -50,3 +50,21 @@ func (a *accessCache) canRead(channelID string) (bool, error) {
 	a.seen[channelID] = ok
 	return ok, nil
 }
+
+// authorAccess remembers, for one batch of events, whether each author may
+// still read each channel (their events follow the rules of their queries).
+// A failed lookup is not remembered.
+type authorAccess map[[2]string]bool
+
+func (a authorAccess) canRead(mm Platform, authorID, channelID string) (bool, error) {
+	key := [2]string{authorID, channelID}
+	if ok, found := a[key]; found {
+		return ok, nil
+	}
+	ok, err := mm.CanReadChannel(authorID, channelID)
+	if err != nil {
+		return false, errors.Wrap(err, "failed to check the author's access")
+	}
+	a[key] = ok
+	return ok, nil
+}

@@ -134,7 +134,7 @@ func (s *Service) publishReceipts(postIDs []string) {
 		return
 	}
 	byAuthor := map[string][]any{}
-	access := map[[2]string]bool{}
+	access := authorAccess{}
 	for _, id := range postIDs {
 		rec, err := s.store.Post(id)
 		if err != nil || rec == nil || pv.hides(rec.AuthorID) || !s.authorMaySee(rec, access) {
@@ -157,16 +157,12 @@ func (s *Service) publishReceipts(postIDs []string) {
 }
 
 // authorMaySee reports whether the post's author may still read its channel,
-// remembering answers per author and channel in seen.
-func (s *Service) authorMaySee(rec *PostRecord, seen map[[2]string]bool) bool {
-	key := [2]string{rec.AuthorID, rec.ChannelID}
-	if ok, found := seen[key]; found {
-		return ok
-	}
-	ok, err := s.mm.CanReadChannel(rec.AuthorID, rec.ChannelID)
+// remembering answers per author and channel in access; a failed check
+// counts as no (logged): the event is left out, a later query still answers.
+func (s *Service) authorMaySee(rec *PostRecord, access authorAccess) bool {
+	ok, err := access.canRead(s.mm, rec.AuthorID, rec.ChannelID)
 	if err != nil {
 		s.log.Warn("failed to check the author's access for receipt events", "channel_id", rec.ChannelID, "err", err.Error())
 	}
-	seen[key] = ok && err == nil
-	return seen[key]
+	return ok
 }

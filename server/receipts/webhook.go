@@ -59,19 +59,15 @@ func (s *Service) VisibleReads(events []ReadEvent) ([]ReadEvent, error) {
 	if err != nil {
 		return nil, errors.Wrap(err, "failed to apply privacy to read events")
 	}
-	access := map[[2]string]bool{}
+	access := authorAccess{}
 	out := make([]ReadEvent, 0, len(events))
 	for _, e := range events {
 		if pv.isOptedOut(e.ReaderID) || pv.hides(e.AuthorID) {
 			continue
 		}
-		key := [2]string{e.AuthorID, e.ChannelID}
-		ok, seen := access[key]
-		if !seen {
-			if ok, err = s.mm.CanReadChannel(e.AuthorID, e.ChannelID); err != nil {
-				return nil, errors.Wrap(err, "failed to check the author's access for read events")
-			}
-			access[key] = ok
+		ok, err := access.canRead(s.mm, e.AuthorID, e.ChannelID)
+		if err != nil {
+			return nil, errors.Wrap(err, "failed to filter read events")
 		}
 		if ok {
 			out = append(out, e)
