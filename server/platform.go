@@ -168,12 +168,16 @@ func (p *platform) Members(channelID string) ([]receipts.Member, error) {
 			return nil, errors.Wrap(appErr, "failed to list users in channel")
 		}
 		for _, u := range users {
-			out = append(out, receipts.Member{UserID: u.Id, Username: u.Username, IsBot: u.IsBot, Active: u.DeleteAt == 0})
+			out = append(out, memberOf(u))
 		}
 		if len(users) < memberPageSize {
 			return out, nil
 		}
 	}
+}
+
+func memberOf(u *model.User) receipts.Member {
+	return receipts.Member{UserID: u.Id, Username: u.Username, IsBot: u.IsBot, Active: u.DeleteAt == 0}
 }
 
 func (p *platform) MemberCount(channelID string) (int, error) {

@@ -148,20 +148,27 @@ func (p *Plugin) ReactionHasBeenAdded(_ *plugin.Context, reaction *model.Reactio
 	p.service.ReactionAdded(reaction.UserId, reaction.PostId)
 }
 
-// UserHasJoinedChannel refreshes the channel's member list.
+// UserHasJoinedChannel adds the user to the channel's cached members. If the
+// user cannot be read, the channel's next background refresh adds them.
 func (p *Plugin) UserHasJoinedChannel(_ *plugin.Context, m *model.ChannelMember, _ *model.User) {
-	p.service.MembershipChanged(m.ChannelId)
+	u, err := p.client.User.Get(m.UserId)
+	if err != nil {
+		p.client.Log.Warn("failed to read a user who joined a channel", "user_id", m.UserId, "err", err.Error())
+		return
+	}
+	p.service.MemberJoined(m.ChannelId, memberOf(u))
 }
 
-// UserHasLeftChannel refreshes the channel's member list: the user no
-// longer counts as unread.
+// UserHasLeftChannel drops the user from the channel's cached members: the
+// user no longer counts as unread.
 func (p *Plugin) UserHasLeftChannel(_ *plugin.Context, m *model.ChannelMember, _ *model.User) {
 	p.service.MemberLeft(m.ChannelId, m.UserId)
 }
 
-// UserHasBeenDeactivated refreshes member lists: the user no longer counts as unread.
-func (p *Plugin) UserHasBeenDeactivated(_ *plugin.Context, _ *model.User) {
-	p.service.UserDeactivated()
+// UserHasBeenDeactivated drops the user from every cached channel: the user
+// no longer counts as unread.
+func (p *Plugin) UserHasBeenDeactivated(_ *plugin.Context, u *model.User) {
+	p.service.UserDeactivated(u.Id)
 }
 
 // OnPluginClusterEvent applies a change another server of the cluster saw.

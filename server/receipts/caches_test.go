@@ -5,23 +5,40 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
-func TestMemberCacheDropsAFetchThatOverlappedAForget(t *testing.T) {
-	c := newMemberCache(time.Minute)
+func TestMemberCacheKeepsChangesSeenDuringAListing(t *testing.T) {
+	c := newMemberCache()
 	now := time.Now()
-	members := []Member{{UserID: "u", Active: true}}
+	listed := []Member{{UserID: "u", Active: true}, {UserID: "v", Active: true}}
 
-	gen := c.generation() // a fetch starts...
-	c.forget("ch")        // ...someone leaves meanwhile...
-	e := c.put("ch", members, now, gen)
-	assert.Contains(t, e.present, "u", "the caller still gets what it fetched")
-	_, ok := c.get("ch", now)
-	assert.False(t, ok, "...so the fetched list is not kept")
+	c.startListing("ch")                                // a listing starts...
+	c.apply(memberChange{channelID: "ch", userID: "u"}) // ...u leaves meanwhile...
+	c.apply(memberChange{channelID: "ch", userID: "w", member: &Member{UserID: "w", Active: true}})
+	c.apply(memberChange{userID: "v"}) // ...and v is deactivated
+	set := c.finishListing("ch", listed, now)
+	assert.Equal(t, []string{"w"}, keys(set), "the list arrives with the changes applied")
 
-	c.put("ch", members, now, c.generation())
-	_, ok = c.get("ch", now)
+	kept, ok, refresh := c.get("ch", now.Add(time.Second))
+	require.True(t, ok)
+	assert.False(t, refresh)
+	c.apply(memberChange{channelID: "ch", userID: "w"})
+	assert.Equal(t, []string{"w"}, keys(kept), "a set handed out is never changed")
+	now2, _, _ := c.get("ch", now)
+	assert.Empty(t, now2)
+
+	_, _, refresh = c.get("ch", now.Add(memberRefreshAfter+time.Second))
+	assert.True(t, refresh, "a stale set asks for one refresh...")
+	_, ok, refresh = c.get("ch", now.Add(memberRefreshAfter+2*time.Second))
 	assert.True(t, ok)
-	_, ok = c.get("ch", now.Add(2*time.Minute))
-	assert.False(t, ok, "entries expire")
+	assert.False(t, refresh, "...not one per use")
+}
+
+func keys(set map[string]Member) []string {
+	var out []string
+	for k := range set {
+		out = append(out, k)
+	}
+	return out
 }

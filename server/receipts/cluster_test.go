@@ -134,7 +134,7 @@ func TestMemberChangesReachOtherServers(t *testing.T) {
 	assert.Equal(t, 1, count(1))
 
 	e.mm.users[bob].Active = false
-	b.servers[0].UserDeactivated()
+	b.servers[0].UserDeactivated(bob)
 	assert.Equal(t, 0, count(1))
 }
 

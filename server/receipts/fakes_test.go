@@ -21,6 +21,8 @@ type fakePlatform struct {
 	accessErr   error
 	noDigests   bool // a platform without a database handle
 	digestCalls int
+	listings    int           // calls of Members
+	listGate    chan struct{} // when set, Members waits for it to close
 }
 
 func newFakePlatform() *fakePlatform {
@@ -71,6 +73,19 @@ func (f *fakePlatform) join(channelID, userID string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.members[channelID][userID] = true
+}
+
+// member is the user as the join hook reports them.
+func (f *fakePlatform) member(userID string) receipts.Member {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return *f.users[userID]
+}
+
+func (f *fakePlatform) listingCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.listings
 }
 
 func (f *fakePlatform) leave(channelID, userID string) {
@@ -153,6 +168,13 @@ func (f *fakePlatform) IsMember(userID, channelID string) (bool, error) {
 }
 
 func (f *fakePlatform) Members(channelID string) ([]receipts.Member, error) {
+	f.mu.Lock()
+	gate := f.listGate
+	f.listings++
+	f.mu.Unlock()
+	if gate != nil {
+		<-gate
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var out []receipts.Member

@@ -1,154 +1,80 @@
 package receipts
 
 import (
-	"sync"
+	"strings"
 	"time"
 
 	"github.com/pkg/errors"
 )
 
-// memberCacheTTL bounds how stale "who is still in the channel" may be for
-// counts; hooks on join, leave and deactivation clear entries sooner.
-const memberCacheTTL = 10 * time.Second
-
-// memberCache keeps each channel's member list for a short time. A list
-// whose fetch overlapped a forget is not stored (gen counts forgets), so a
-// leave is never undone by a fetch that was already on its way.
-type memberCache struct {
-	mu    sync.Mutex
-	ttl   time.Duration
-	items map[string]memberEntry
-	gen   uint64
-}
-
-type memberEntry struct {
-	// members is the channel's member list, present the active, non-bot ones
-	// by id; both shared and read-only.
-	members []Member
-	present map[string]Member
-	at      time.Time
-}
-
-func newMemberCache(ttl time.Duration) *memberCache {
-	return &memberCache{ttl: ttl, items: map[string]memberEntry{}}
-}
-
-func (c *memberCache) get(channelID string, now time.Time) (memberEntry, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.items[channelID]
-	if !ok || now.Sub(e.at) > c.ttl {
-		return memberEntry{}, false
-	}
-	return e, true
-}
-
-// generation is taken before a fetch and handed to put.
-func (c *memberCache) generation() uint64 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.gen
-}
-
-// put stores a fetched list unless something was forgotten since gen, and
-// returns the entry either way.
-func (c *memberCache) put(channelID string, members []Member, now time.Time, gen uint64) memberEntry {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.items) > 10000 {
-		for k, e := range c.items {
-			if now.Sub(e.at) > c.ttl {
-				delete(c.items, k)
-			}
-		}
-	}
-	present := make(map[string]Member, len(members))
-	for _, m := range members {
-		if m.Active && !m.IsBot {
-			present[m.UserID] = m
-		}
-	}
-	e := memberEntry{members: members, present: present, at: now}
-	if gen == c.gen {
-		c.items[channelID] = e
-	}
-	return e
-}
-
-func (c *memberCache) forget(channelID string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.items, channelID)
-	c.gen++
-}
-
-func (c *memberCache) forgetAll() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.items = map[string]memberEntry{}
-	c.gen++
-}
-
-// channelMembers returns a channel's members, from the cache when fresh.
-// Joins and leaves seen by this server clear the entry at once; the TTL
-// bounds how long a change made through another server goes unseen.
-func (s *Service) channelMembers(channelID string) (memberEntry, error) {
-	now := s.now()
-	if e, ok := s.memberCache.get(channelID, now); ok {
-		return e, nil
-	}
-	// One fetch per channel at a time: the workers of a batch share it.
-	unlock := s.memberLocks.lock(channelID)
-	defer unlock()
-	if e, ok := s.memberCache.get(channelID, now); ok {
-		return e, nil
-	}
-	gen := s.memberCache.generation()
-	m, err := s.mm.Members(channelID)
-	if err != nil {
-		return memberEntry{}, errors.Wrap(err, "failed to list channel members")
-	}
-	return s.memberCache.put(channelID, m, now, gen), nil
-}
+// A channel's members are listed once per server, on the channel's first
+// use; from then on the join, leave and deactivation hooks change the cached
+// set one user at a time, here and (through cluster events) on the other
+// servers. No request waits on a listing once a channel is cached: after
+// memberRefreshAfter, the next use starts one listing in the background and
+// is answered from the cache meanwhile. That refresh catches what no hook
+// reports: a reactivated or renamed user, and, on servers without a license
+// (no cluster events), a change made through another server.
+const (
+	memberRefreshAfter = 10 * time.Second
+	// memberIdleAfter drops a channel nobody asked about for this long.
+	memberIdleAfter = 10 * time.Minute
+)
 
 // present returns the active, non-bot members of a channel by id. The map is
 // shared: do not change it.
 func (s *Service) present(channelID string) (map[string]Member, error) {
-	e, err := s.channelMembers(channelID)
-	return e.present, err
-}
-
-// Cluster event kinds.
-const (
-	// ClusterMembers: a channel's members changed (id: the channel, or
-	// empty for every channel, as after a deactivation).
-	ClusterMembers = "members"
-)
-
-// MembershipChanged drops cached members of a channel (join, leave), here
-// and on the other servers.
-func (s *Service) MembershipChanged(channelID string) {
-	s.memberCache.forget(channelID)
-	s.peers.Broadcast(ClusterMembers, channelID)
-}
-
-// ClusterEvent applies a change that another server saw.
-func (s *Service) ClusterEvent(kind, id string) {
-	if kind != ClusterMembers {
-		return
+	now := s.now()
+	if set, ok, refresh := s.memberCache.get(channelID, now); ok {
+		if refresh {
+			s.background(func() { s.refreshMembers(channelID) })
+		}
+		return set, nil
 	}
-	if id == "" {
-		s.memberCache.forgetAll()
-		return
+	// One listing per channel at a time: the workers of a batch share it.
+	unlock := s.memberLocks.lock(channelID)
+	defer unlock()
+	if set, ok, _ := s.memberCache.get(channelID, now); ok {
+		return set, nil
 	}
-	s.memberCache.forget(id)
+	return s.listMembers(channelID)
 }
 
-// MemberLeft drops the channel's cached members and tells the authors of the
-// channel's newest tracked posts that the leaver no longer counts as unread,
-// for each such post the leaver had not read.
+// listMembers lists a channel's members into the cache; the caller holds
+// the channel's member lock.
+func (s *Service) listMembers(channelID string) (map[string]Member, error) {
+	s.memberCache.startListing(channelID)
+	members, err := s.mm.Members(channelID)
+	if err != nil {
+		s.memberCache.abortListing(channelID)
+		return nil, errors.Wrap(err, "failed to list channel members")
+	}
+	return s.memberCache.finishListing(channelID, members, s.now()), nil
+}
+
+func (s *Service) refreshMembers(channelID string) {
+	unlock := s.memberLocks.lock(channelID)
+	defer unlock()
+	if _, err := s.listMembers(channelID); err != nil {
+		s.log.Warn("failed to refresh channel members", "channel_id", channelID, "err", err.Error())
+	}
+}
+
+// ClusterMembers is the cluster event kind of a membership change; its id is
+// a memberChange in text.
+const ClusterMembers = "members"
+
+// MemberJoined adds a member to the channel's cached set, here and on the
+// other servers.
+func (s *Service) MemberJoined(channelID string, m Member) {
+	s.changeMembers(memberChange{channelID: channelID, userID: m.UserID, member: &m})
+}
+
+// MemberLeft drops the leaver from the channel's cached set and tells the
+// authors of the channel's newest tracked posts that the leaver no longer
+// counts as unread, for each such post the leaver had not read.
 func (s *Service) MemberLeft(channelID, userID string) {
-	s.MembershipChanged(channelID)
+	s.changeMembers(memberChange{channelID: channelID, userID: userID})
 	idx, err := s.store.ChannelIndex(channelID)
 	if err != nil || idx == nil {
 		return
@@ -168,9 +94,61 @@ func (s *Service) MemberLeft(channelID, userID string) {
 	}
 }
 
-// UserDeactivated drops every cached member list, since the user may be in
-// many, here and on the other servers.
-func (s *Service) UserDeactivated() {
-	s.memberCache.forgetAll()
-	s.peers.Broadcast(ClusterMembers, "")
+// UserDeactivated drops the user from every cached channel, here and on the
+// other servers.
+func (s *Service) UserDeactivated(userID string) {
+	s.changeMembers(memberChange{userID: userID})
+}
+
+func (s *Service) changeMembers(c memberChange) {
+	s.memberCache.apply(c)
+	s.peers.Broadcast(ClusterMembers, c.String())
+}
+
+// ClusterEvent applies a change that another server saw.
+func (s *Service) ClusterEvent(kind, id string) {
+	if kind != ClusterMembers {
+		return
+	}
+	c, ok := parseMemberChange(id)
+	if !ok {
+		s.log.Warn("ignored an unreadable membership event", "event", id)
+		return
+	}
+	s.memberCache.apply(c)
+}
+
+// memberChange is one user joining (member set) or leaving (member nil) a
+// channel, or, with no channel, leaving every channel (deactivation).
+type memberChange struct {
+	channelID string
+	userID    string
+	member    *Member
+}
+
+// String is the change as a cluster event id: "join:<channel>:<user>:<username>",
+// "leave:<channel>:<user>" or "deactivated:<user>" (ids and usernames hold no colon).
+func (c memberChange) String() string {
+	switch {
+	case c.channelID == "":
+		return "deactivated:" + c.userID
+	case c.member != nil:
+		return "join:" + c.channelID + ":" + c.userID + ":" + c.member.Username
+	default:
+		return "leave:" + c.channelID + ":" + c.userID
+	}
+}
+
+func parseMemberChange(s string) (memberChange, bool) {
+	parts := strings.Split(s, ":")
+	switch {
+	case len(parts) == 2 && parts[0] == "deactivated":
+		return memberChange{userID: parts[1]}, true
+	case len(parts) == 3 && parts[0] == "leave":
+		return memberChange{channelID: parts[1], userID: parts[2]}, true
+	case len(parts) == 4 && parts[0] == "join":
+		m := &Member{UserID: parts[2], Username: parts[3], Active: true}
+		return memberChange{channelID: parts[1], userID: parts[2], member: m}, true
+	}
+	return memberChange{}, false
 }

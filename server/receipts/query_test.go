@@ -60,9 +60,10 @@ func TestLeaversAndDeactivatedStopCountingAsUnread(t *testing.T) {
 
 	e.mm.leave(group, bob) // a reader leaves: the read still counts
 	e.mm.leave(group, carol)
-	e.svc.MembershipChanged(group)
+	e.svc.MemberLeft(group, bob)
+	e.svc.MemberLeft(group, carol)
 	e.mm.users[dave].Active = false
-	e.svc.UserDeactivated()
+	e.svc.UserDeactivated(dave)
 	r := e.receipt(alice, p)
 	assert.Equal(t, 1, r.ReadCount)
 	assert.Equal(t, 0, r.UnreadCount, "the post reached all read")

@@ -27,6 +27,7 @@ type Service struct {
 	views       viewState
 	catchUp     catchUp
 	readEvents  ReadEvents
+	tasks       sync.WaitGroup
 }
 
 // Deps are the Service's collaborators.
@@ -61,7 +62,7 @@ func New(d Deps) *Service {
 		now:         d.Now,
 		secret:      d.Secret,
 		snapshots:   newSnapshotCache(1024),
-		memberCache: newMemberCache(memberCacheTTL),
+		memberCache: newMemberCache(),
 		readEvents:  d.ReadEvents,
 	}
 	if s.now == nil {
@@ -86,9 +87,19 @@ type noCluster struct{}
 
 func (noCluster) Broadcast(string, string) {}
 
-// Close stops pending notifications.
+// Close stops pending notifications and waits for background tasks.
 func (s *Service) Close() {
 	s.notifier.stop()
+	s.tasks.Wait()
+}
+
+// background runs a task that no request waits for.
+func (s *Service) background(task func()) {
+	s.tasks.Add(1)
+	go func() {
+		defer s.tasks.Done()
+		task()
+	}()
 }
 
 func (s *Service) nowMillis() int64 { return s.now().UnixMilli() }

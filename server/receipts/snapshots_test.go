@@ -47,7 +47,7 @@ func TestMembershipChangeCostsTheChange(t *testing.T) {
 
 	joiner := e.mm.addUser("joiner")
 	e.mm.join(ch, joiner)
-	e.svc.MembershipChanged(ch)
+	e.svc.MemberJoined(ch, e.mm.member(joiner))
 	before := kv.written.Load()
 	second := e.post(ch, author)
 	afterJoin := kv.written.Load() - before
@@ -86,7 +86,7 @@ func TestRetentionKeepsTheBaseOfAUsedDelta(t *testing.T) {
 	e.post(ch, alice) // the base
 	dave := e.mm.addUser("dave")
 	e.mm.join(ch, dave)
-	e.svc.MembershipChanged(ch)
+	e.svc.MemberJoined(ch, e.mm.member(dave))
 	var last string
 	for range 10 { // a post a day for ten days: the delta is used daily
 		e.advance(24 * time.Hour)

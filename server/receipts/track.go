@@ -100,7 +100,7 @@ func (s *Service) trackLate(p Post) (*PostRecord, error) {
 // recipientSnapshot computes who could receive receipts in the channel now
 // and stores it once per distinct set.
 func (s *Service) recipientSnapshot(channelID string, cfg config.Config) (string, *Snapshot, error) {
-	entry, err := s.channelMembers(channelID)
+	present, err := s.present(channelID)
 	if err != nil {
 		return "", nil, err
 	}
@@ -108,10 +108,10 @@ func (s *Service) recipientSnapshot(channelID string, cfg config.Config) (string
 	if err != nil {
 		return "", nil, err
 	}
-	users := make([]string, 0, len(entry.members))
-	for _, m := range entry.members {
-		if m.Active && !m.IsBot && !pv.isOptedOut(m.UserID) {
-			users = append(users, m.UserID)
+	users := make([]string, 0, len(present))
+	for id := range present {
+		if !pv.isOptedOut(id) {
+			users = append(users, id)
 		}
 	}
 	sort.Strings(users)

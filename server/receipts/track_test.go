@@ -77,7 +77,7 @@ func TestRecipientsExcludeBotsDeactivatedOptedOutAndLateJoiners(t *testing.T) {
 	ch := e.mm.addChannel(receipts.ChannelPrivate, alice, bob, carol, dave, bot, gone)
 	p := e.post(ch, alice)
 	e.mm.join(ch, late)
-	e.svc.MembershipChanged(ch)
+	e.svc.MemberJoined(ch, e.mm.member(late))
 
 	r := e.receipt(alice, p)
 	assert.Equal(t, 2, r.UnreadCount, "bob and carol")
