@@ -26,12 +26,17 @@ var ErrConflict = receipts.ErrBusy
 type Store struct {
 	kv       KV
 	attempts int
+	// posts remembers the post records last read or written here, so that
+	// recording a read right after loading the post needs no second read.
+	posts *recentValues
 }
 
 var _ receipts.Store = (*Store)(nil)
 
 // New returns a Store on kv.
-func New(kv KV) *Store { return &Store{kv: kv, attempts: maxAttempts} }
+func New(kv KV) *Store {
+	return &Store{kv: kv, attempts: maxAttempts, posts: newRecentValues(recentPosts)}
+}
 
 // get decodes the value at key into dst and reports whether it existed.
 func (s *Store) get(key string, dst any) (bool, error) {
@@ -65,40 +70,62 @@ func (s *Store) put(key string, v any) error {
 // absent, fn gets a zero value, or update fails with receipts.ErrNotFound if
 // mustExist. fn returning receipts.ErrNoChange ends without writing.
 func update[T any](s *Store, key string, mustExist bool, fn func(*T) error) (*T, error) {
+	rec, _, err := updateFrom(s, key, mustExist, nil, fn)
+	return rec, err
+}
+
+// updateFrom is update whose first try assumes the value is guess (when not
+// nil) instead of reading it: right, it saves a read; wrong, the
+// compare-and-set fails and the next try reads. It also returns the value
+// written (or found, when fn changed nothing).
+func updateFrom[T any](s *Store, key string, mustExist bool, guess []byte, fn func(*T) error) (*T, []byte, error) {
 	for attempt := 0; attempt < s.attempts; attempt++ {
-		old, err := s.kv.Get(key)
-		if err != nil {
-			return nil, err
+		old := guess
+		if old == nil {
+			var err error
+			if old, err = s.kv.Get(key); err != nil {
+				return nil, nil, err
+			}
 		}
 		if old == nil && mustExist {
-			return nil, receipts.ErrNotFound
+			return nil, nil, receipts.ErrNotFound
 		}
 		rec := new(T)
 		if old != nil {
 			if err := decode(key, old, rec); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 		if err := fn(rec); err != nil {
-			if errors.Is(err, receipts.ErrNoChange) {
-				return rec, nil
+			if errors.Is(err, receipts.ErrNoChange) && guess != nil {
+				guess = nil // decided on a guess: decide again on what is stored
+				attempt--
+				continue
 			}
-			return nil, err
+			if errors.Is(err, receipts.ErrNoChange) {
+				return rec, old, nil
+			}
+			return nil, nil, err
 		}
 		data, err := json.Marshal(rec)
 		if err != nil {
-			return nil, errors.Wrapf(err, "failed to encode %s", key)
+			return nil, nil, errors.Wrapf(err, "failed to encode %s", key)
 		}
 		ok, err := s.kv.CompareAndSet(key, old, data)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if ok {
-			return rec, nil
+			return rec, data, nil
+		}
+		if guess != nil { // a wrong guess costs no try
+			guess = nil
+			attempt--
+			continue
 		}
 		time.Sleep(backoff(attempt))
 	}
-	return nil, errors.Wrapf(ErrConflict, "failed to update %s", key)
+	return nil, nil, errors.Wrapf(ErrConflict, "failed to update %s", key)
 }
 
 func backoff(attempt int) time.Duration {
@@ -109,11 +136,17 @@ func backoff(attempt int) time.Duration {
 
 // Post implements receipts.PostStore.
 func (s *Store) Post(postID string) (*receipts.PostRecord, error) {
-	var rec receipts.PostRecord
-	ok, err := s.get(postKey(postID), &rec)
-	if !ok || err != nil {
+	key := postKey(postID)
+	data, err := s.kv.Get(key)
+	if err != nil || data == nil {
+		s.posts.forget(key)
 		return nil, err
 	}
+	var rec receipts.PostRecord
+	if err := decode(key, data, &rec); err != nil {
+		return nil, err
+	}
+	s.posts.remember(key, data)
 	return &rec, nil
 }
 
@@ -123,12 +156,24 @@ func (s *Store) InsertPost(postID string, rec *receipts.PostRecord) (bool, error
 	if err != nil {
 		return false, errors.Wrap(err, "failed to encode post record")
 	}
-	return s.kv.CompareAndSet(postKey(postID), nil, data)
+	ok, err := s.kv.CompareAndSet(postKey(postID), nil, data)
+	if ok {
+		s.posts.remember(postKey(postID), data)
+	}
+	return ok, err
 }
 
-// UpdatePost implements receipts.PostStore.
+// UpdatePost implements receipts.PostStore. Its first try assumes the record
+// is what this server last read or wrote.
 func (s *Store) UpdatePost(postID string, fn func(*receipts.PostRecord) error) (*receipts.PostRecord, error) {
-	return update(s, postKey(postID), true, fn)
+	key := postKey(postID)
+	rec, data, err := updateFrom(s, key, true, s.posts.recall(key), fn)
+	if err != nil {
+		s.posts.forget(key)
+		return nil, err
+	}
+	s.posts.remember(key, data)
+	return rec, nil
 }
 
 // DeletePost implements receipts.PostStore. The record goes first, so that a
@@ -139,6 +184,7 @@ func (s *Store) DeletePost(postID string) error {
 	if err != nil || rec == nil {
 		return err
 	}
+	s.posts.forget(postKey(postID))
 	if err := s.kv.Set(postKey(postID), nil); err != nil {
 		return err
 	}
