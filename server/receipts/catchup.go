@@ -48,7 +48,7 @@ func (s *Service) trackRecent(channelID string) error {
 			continue
 		}
 		if _, ok := known[p.ID]; !ok {
-			rec, err := s.store.Post(p.ID)
+			rec, err := s.post(p.ID)
 			if err == nil && rec == nil {
 				_, err = s.trackLate(p)
 			}
@@ -114,7 +114,7 @@ func (s *Service) catchUpChannel(channelID string) error {
 // readPost records a read of a post that an action implies (a reaction),
 // tracking it first if its posted hook has not run yet.
 func (s *Service) readPost(pv privacy, userID string, p Post, at int64) (bool, error) {
-	rec, err := s.store.Post(p.ID)
+	rec, err := s.post(p.ID)
 	if err == nil && rec == nil {
 		rec, err = s.trackLate(p)
 	}

@@ -113,9 +113,9 @@ func (s *Service) writeGroup(postID string, reads []*pendingRead) {
 // again wait for the next round.
 func (s *Service) writeSome(postID string, todo []*pendingRead) (int, bool, error) {
 	decided, added := 0, 0
-	_, err := s.store.UpdatePost(postID, func(rec *PostRecord) error {
+	err := s.updatePost(postID, func(rec *PostRecord) error {
 		decided, added = 0, 0
-		flush := func(k int, entries []ReadEntry) error { return s.store.WriteChunk(postID, k, entries) }
+		flush := func(k int, entries []ReadEntry) error { return s.writeChunk(postID, rec, k, entries) }
 		for _, r := range todo {
 			if rec.Readers.Has(r.index) {
 				r.reason = ReasonAlreadyRead

@@ -44,7 +44,7 @@ func curveCase(t *testing.T, n int) (receipts.Curve, []int64, int64) {
 		require.NoError(t, err)
 		rec, err := store.New(e.kv).Post(p)
 		require.NoError(t, err)
-		require.NotEmpty(t, rec.Late, "some reads arrived late")
+		require.NotEmpty(t, rec.PackedLate, "some reads arrived late")
 	}
 	var after []int64
 	q := receipts.ReaderQuery{Filter: receipts.FilterRead, PerPage: receipts.MaxPerPage}

@@ -16,9 +16,9 @@ type PostStore interface {
 	// DeletePost removes the record and its chunks.
 	DeletePost(postID string) error
 	// ReadChunk returns chunk k of a post's reads.
-	ReadChunk(postID string, k int) ([]ReadEntry, error)
+	ReadChunk(postID string, k int) (*ReadChunk, error)
 	// WriteChunk stores chunk k; writing the same chunk twice is harmless.
-	WriteChunk(postID string, k int, entries []ReadEntry) error
+	WriteChunk(postID string, k int, chunk *ReadChunk) error
 }
 
 // SnapshotStore keeps shared recipient snapshots.

@@ -108,7 +108,7 @@ func (s *Service) firstRead(postID string, rec *PostRecord) (ReadEntry, error) {
 	if rec.Chunks == 0 {
 		first = rec.Tail[0]
 	} else {
-		chunk, err := s.store.ReadChunk(postID, 0)
+		chunk, err := s.readChunk(postID, rec, 0)
 		if err != nil || len(chunk) == 0 {
 			return ReadEntry{}, errors.Wrap(err, "failed to load first read")
 		}
@@ -136,7 +136,7 @@ func (s *Service) publishReceipts(postIDs []string) {
 	byAuthor := map[string][]any{}
 	access := authorAccess{}
 	for _, id := range postIDs {
-		rec, err := s.store.Post(id)
+		rec, err := s.post(id)
 		if err != nil || rec == nil || pv.hides(rec.AuthorID) || !s.authorMaySee(rec, access) {
 			continue
 		}

@@ -59,7 +59,7 @@ func (s *Service) visibleRecord(access *accessCache, postID string) (*PostRecord
 	if !IsValidID(postID) {
 		return nil, ReasonNotFound, nil
 	}
-	rec, err := s.store.Post(postID)
+	rec, err := s.post(postID)
 	if err != nil {
 		return nil, "", errors.Wrap(err, "failed to load tracked post")
 	}
@@ -228,7 +228,7 @@ func (s *Service) readSince(idx *ChannelIndex, pv privacy, userID string, c conv
 // and, with rootID set, the post is in that thread (index entries written
 // before they carried the root do not say).
 func (s *Service) readIndexed(pv privacy, userID, postID, rootID string, at int64) (bool, error) {
-	rec, err := s.store.Post(postID)
+	rec, err := s.post(postID)
 	if err != nil {
 		return false, errors.Wrap(err, "failed to load tracked post")
 	}

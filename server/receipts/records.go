@@ -4,7 +4,7 @@ import "sort"
 
 // FormatVersion is written into every stored record so that a later release
 // can recognise and migrate old records.
-const FormatVersion = 1
+const FormatVersion = 2
 
 // ChunkSize is how many entries a record keeps inline before moving them to
 // an immutable chunk. It bounds the size of the records that see contention.
@@ -39,9 +39,13 @@ type PostRecord struct {
 	// written (views are applied a few seconds after they happen), sorted;
 	// reader lists merge them into place.
 	Late []ReadEntry `json:"lt,omitempty"`
+	// PackedLate and PackedTail are Late and Tail as stored from format 2
+	// (see packing.go); the domain sees them unpacked.
+	PackedLate string `json:"lp,omitempty"`
+	PackedTail string `json:"rp,omitempty"`
 	// Tail holds the newest reads, sorted like all reads: by read time, then
 	// user id. Chunks and Tail together are one sorted list.
-	Tail []ReadEntry `json:"r"`
+	Tail []ReadEntry `json:"r,omitempty"`
 	// EditedAt is when the author last edited the post (ms), 0 if never.
 	EditedAt int64 `json:"e,omitempty"`
 }

@@ -76,7 +76,7 @@ func (s *Service) track(p Post) (*PostRecord, error) {
 	}
 	s.watchChannel(p.ChannelID)
 	if !inserted {
-		rec, err = s.store.Post(p.ID)
+		rec, err = s.post(p.ID)
 		return rec, errors.Wrap(err, "failed to load tracked post")
 	}
 	return rec, nil

@@ -197,15 +197,18 @@ func (s *Store) DeletePost(postID string) error {
 }
 
 // ReadChunk implements receipts.PostStore.
-func (s *Store) ReadChunk(postID string, k int) ([]receipts.ReadEntry, error) {
-	var entries []receipts.ReadEntry
-	_, err := s.get(readChunkKey(postID, k), &entries)
-	return entries, err
+func (s *Store) ReadChunk(postID string, k int) (*receipts.ReadChunk, error) {
+	var chunk receipts.ReadChunk
+	ok, err := s.get(readChunkKey(postID, k), &chunk)
+	if !ok || err != nil {
+		return nil, err
+	}
+	return &chunk, nil
 }
 
 // WriteChunk implements receipts.PostStore.
-func (s *Store) WriteChunk(postID string, k int, entries []receipts.ReadEntry) error {
-	return s.put(readChunkKey(postID, k), entries)
+func (s *Store) WriteChunk(postID string, k int, chunk *receipts.ReadChunk) error {
+	return s.put(readChunkKey(postID, k), chunk)
 }
 
 // Snapshot implements receipts.SnapshotStore.
