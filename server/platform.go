@@ -19,7 +19,7 @@ type platform struct {
 	api plugin.API
 	// memberships reads channel memberships straight from the server's database;
 	// nil when the plugin runs without a database handle.
-	memberships func() *membershipDB
+	memberships func() *serverDB
 	// complianceOn mirrors ComplianceSettings.Enable, which hides public
 	// channels from team members who have not joined them.
 	complianceOn atomic.Bool
@@ -27,7 +27,7 @@ type platform struct {
 
 var _ receipts.Platform = (*platform)(nil)
 
-func newPlatform(api plugin.API, memberships func() *membershipDB) *platform {
+func newPlatform(api plugin.API, memberships func() *serverDB) *platform {
 	p := &platform{api: api, memberships: memberships}
 	p.refresh()
 	return p
@@ -122,7 +122,7 @@ func (p *platform) CanReadChannel(userID, channelID string) (bool, error) {
 	return false, nil
 }
 
-func (p *platform) db() *membershipDB {
+func (p *platform) db() *serverDB {
 	if p.memberships == nil {
 		return nil
 	}

@@ -53,8 +53,9 @@ func (p *Plugin) OnActivate() error {
 			return err
 		}
 	}
-	p.platform = newPlatform(p.API, lazyMembershipDB(p.client.Store.GetMasterDB, p.client.Log.Warn))
-	st := store.New(store.NewPluginKV(p.API))
+	db := lazyServerDB(p.client.Store.GetMasterDB, p.client.Log.Warn)
+	p.platform = newPlatform(p.API, db)
+	st := store.New(store.NewPluginKV(p.API).WithBulkReads(bulkKVReader(db)))
 	p.store = st
 	secret, err := st.CursorSecret()
 	if err != nil {

@@ -58,6 +58,23 @@ func (m *MemKV) Get(key string) ([]byte, error) {
 	return bytes.Clone(m.data[key]), nil
 }
 
+// GetMany implements store.BulkKV: absent keys are left out.
+func (m *MemKV) GetMany(keys []string) (map[string][]byte, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fault(m.failRate) {
+		return nil, true, ErrInjected
+	}
+	out := make(map[string][]byte, len(keys))
+	for _, key := range keys {
+		m.expire(key)
+		if v, ok := m.data[key]; ok {
+			out[key] = bytes.Clone(v)
+		}
+	}
+	return out, true, nil
+}
+
 // expire drops the key if its time is up. Called with mu held.
 func (m *MemKV) expire(key string) {
 	at, ok := m.expires[key]

@@ -7,6 +7,9 @@ package receipts
 type PostStore interface {
 	// Post returns the record, or nil when the post is not tracked.
 	Post(postID string) (*PostRecord, error)
+	// Posts returns the tracked posts among postIDs, by id, with as few
+	// reads as the KV allows.
+	Posts(postIDs []string) (map[string]*PostRecord, error)
 	// InsertPost stores a new record; false when one already exists.
 	InsertPost(postID string, rec *PostRecord) (bool, error)
 	// UpdatePost applies fn to the current record with compare-and-set,

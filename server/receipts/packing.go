@@ -68,6 +68,46 @@ func (s *Service) post(postID string) (*PostRecord, error) {
 	return rec, s.unpackRecord(rec)
 }
 
+// preloaded is a batch's tracked posts, read at once. A post whose record
+// could not be used from it (the read failed, or it did not unpack) is
+// loaded again on its own, so that its error is reported for it alone.
+type preloaded struct {
+	recs   map[string]*PostRecord
+	retry  map[string]bool
+	failed bool
+}
+
+// preload reads the tracked posts among postIDs in one read when the KV allows.
+func (s *Service) preload(postIDs []string) preloaded {
+	valid := make([]string, 0, len(postIDs))
+	for _, id := range postIDs {
+		if IsValidID(id) {
+			valid = append(valid, id)
+		}
+	}
+	recs, err := s.store.Posts(valid)
+	if err != nil {
+		s.log.Warn("failed to read a batch of tracked posts; reading them one by one", "err", err.Error())
+		return preloaded{failed: true}
+	}
+	p := preloaded{recs: recs, retry: map[string]bool{}}
+	for id, rec := range recs {
+		if err := s.unpackRecord(rec); err != nil {
+			delete(recs, id)
+			p.retry[id] = true
+		}
+	}
+	return p
+}
+
+// visible is visibleRecord for a preloaded post.
+func (s *Service) visible(p preloaded, access *accessCache, postID string) (*PostRecord, string, error) {
+	if p.failed || p.retry[postID] {
+		return s.visibleRecord(access, postID)
+	}
+	return s.visibleLoaded(access, postID, p.recs[postID])
+}
+
 // updatePost is the store's UpdatePost on unpacked reads.
 func (s *Service) updatePost(postID string, fn func(*PostRecord) error) error {
 	_, err := s.store.UpdatePost(postID, func(rec *PostRecord) error {

@@ -19,8 +19,9 @@ func (s *Service) QueryReceipts(userID string, postIDs []string) (QueryResult, e
 	answers := make([]Receipt, len(ids))
 	reasons := make([]string, len(ids))
 	errs := make([]error, len(ids))
+	loaded := s.preload(ids)
 	parallel(len(ids), func(i int) {
-		answers[i], reasons[i], errs[i] = s.queryOne(access, userID, ids[i], cfg, pv)
+		answers[i], reasons[i], errs[i] = s.queryOne(access, userID, ids[i], loaded, cfg, pv)
 	})
 	for i, id := range ids {
 		switch {
@@ -37,8 +38,8 @@ func (s *Service) QueryReceipts(userID string, postIDs []string) (QueryResult, e
 	return res, nil
 }
 
-func (s *Service) queryOne(access *accessCache, userID, postID string, cfg config.Config, pv privacy) (Receipt, string, error) {
-	rec, reason, err := s.visibleRecord(access, postID)
+func (s *Service) queryOne(access *accessCache, userID, postID string, loaded preloaded, cfg config.Config, pv privacy) (Receipt, string, error) {
+	rec, reason, err := s.visible(loaded, access, postID)
 	if err != nil || reason != "" {
 		return Receipt{}, reason, err
 	}

@@ -21,8 +21,9 @@ func (s *Service) RecordReads(userID string, postIDs []string) (ReadResult, erro
 	ids := unique(postIDs)
 	reasons := make([]string, len(ids))
 	errs := make([]error, len(ids))
+	loaded := s.preload(ids)
 	parallel(len(ids), func(i int) {
-		reasons[i], errs[i] = s.readOne(access, pv, userID, ids[i], now)
+		reasons[i], errs[i] = s.readOne(access, pv, userID, ids[i], loaded, now)
 	})
 	var firstErr error
 	for i, id := range ids {
@@ -43,8 +44,8 @@ func (s *Service) RecordReads(userID string, postIDs []string) (ReadResult, erro
 }
 
 // readOne checks one post of a batch and records the read.
-func (s *Service) readOne(access *accessCache, pv privacy, userID, postID string, at int64) (string, error) {
-	rec, reason, err := s.visibleRecord(access, postID)
+func (s *Service) readOne(access *accessCache, pv privacy, userID, postID string, loaded preloaded, at int64) (string, error) {
+	rec, reason, err := s.visible(loaded, access, postID)
 	if err != nil || reason != "" {
 		return reason, err
 	}
@@ -62,6 +63,14 @@ func (s *Service) visibleRecord(access *accessCache, postID string) (*PostRecord
 	rec, err := s.post(postID)
 	if err != nil {
 		return nil, "", errors.Wrap(err, "failed to load tracked post")
+	}
+	return s.visibleLoaded(access, postID, rec)
+}
+
+// visibleLoaded is visibleRecord for a record already loaded (nil: untracked).
+func (s *Service) visibleLoaded(access *accessCache, postID string, rec *PostRecord) (*PostRecord, string, error) {
+	if !IsValidID(postID) {
+		return nil, ReasonNotFound, nil
 	}
 	if rec != nil {
 		if ok, err := access.canRead(rec.ChannelID); err != nil || !ok {

@@ -22,3 +22,9 @@ type KV interface {
 	// ListKeys returns one page of all keys, sorted.
 	ListKeys(page, perPage int) ([]string, error)
 }
+
+// BulkKV is a KV that can also read many keys at once. ok is false when it
+// cannot (no database handle): the caller then reads the keys one by one.
+type BulkKV interface {
+	GetMany(keys []string) (values map[string][]byte, ok bool, err error)
+}

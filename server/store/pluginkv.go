@@ -14,13 +14,29 @@ type PluginAPI interface {
 
 // PluginKV is KV on the plugin KV store.
 type PluginKV struct {
-	api PluginAPI
+	api  PluginAPI
+	bulk func(keys []string) (map[string][]byte, bool, error)
 }
 
 var _ KV = (*PluginKV)(nil)
 
 // NewPluginKV wraps the plugin API.
 func NewPluginKV(api PluginAPI) *PluginKV { return &PluginKV{api: api} }
+
+// WithBulkReads lets GetMany read many keys with one call of read, which
+// reports false when it cannot (then the keys are read one by one).
+func (p *PluginKV) WithBulkReads(read func(keys []string) (map[string][]byte, bool, error)) *PluginKV {
+	p.bulk = read
+	return p
+}
+
+// GetMany implements BulkKV.
+func (p *PluginKV) GetMany(keys []string) (map[string][]byte, bool, error) {
+	if p.bulk == nil {
+		return nil, false, nil
+	}
+	return p.bulk(keys)
+}
 
 // Get implements KV.
 func (p *PluginKV) Get(key string) ([]byte, error) {

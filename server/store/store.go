@@ -150,6 +150,60 @@ func (s *Store) Post(postID string) (*receipts.PostRecord, error) {
 	return &rec, nil
 }
 
+// Posts implements receipts.PostStore: one read for all of them when the KV
+// can, else one per post. Untracked posts are absent from the map.
+func (s *Store) Posts(postIDs []string) (map[string]*receipts.PostRecord, error) {
+	out := make(map[string]*receipts.PostRecord, len(postIDs))
+	values, ok, err := s.getMany(postIDs)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		for _, id := range postIDs {
+			rec, err := s.Post(id)
+			if err != nil {
+				return nil, err
+			}
+			if rec != nil {
+				out[id] = rec
+			}
+		}
+		return out, nil
+	}
+	for id, data := range values {
+		var rec receipts.PostRecord
+		if err := decode(postKey(id), data, &rec); err != nil {
+			return nil, err
+		}
+		s.posts.remember(postKey(id), data)
+		out[id] = &rec
+	}
+	return out, nil
+}
+
+// getMany reads the records of posts with one call, by post id.
+func (s *Store) getMany(postIDs []string) (map[string][]byte, bool, error) {
+	bulk, ok := s.kv.(BulkKV)
+	if !ok {
+		return nil, false, nil
+	}
+	keys := make([]string, len(postIDs))
+	for i, id := range postIDs {
+		keys[i] = postKey(id)
+	}
+	values, ok, err := bulk.GetMany(keys)
+	if err != nil || !ok {
+		return nil, ok, err
+	}
+	out := make(map[string][]byte, len(values))
+	for i, key := range keys {
+		if v, found := values[key]; found && v != nil {
+			out[postIDs[i]] = v
+		}
+	}
+	return out, true, nil
+}
+
 // InsertPost implements receipts.PostStore.
 func (s *Store) InsertPost(postID string, rec *receipts.PostRecord) (bool, error) {
 	data, err := json.Marshal(rec)

@@ -10,34 +10,36 @@ import (
 	"github.com/readreceipts/mattermost-plugin-readreceipts/server/receipts"
 )
 
-// membershipDB reads channel memberships (who, and when they last viewed) from
-// the server's own database, through the handle the plugin API lends plugins
-// (pluginapi's store). This couples the plugin to a few columns of
-// Mattermost's schema (ChannelMembers: ChannelId, UserId, LastViewedAt;
-// Channels: Id, LastPostAt; Users: Id, Username, DeleteAt; Bots: UserId;
-// PostgreSQL, the only database
-// Mattermost 11 supports), in exchange for reading a channel's members or
-// views with one indexed query instead of one API call per 200 members, and
-// for telling with one summary query which channels had a view move at all.
-// The integration tests run it on the real server; without a handle the
-// plugin API is used instead.
-type membershipDB struct {
+// serverDB reads from the server's own database, through the handle the
+// plugin API lends plugins (pluginapi's store): channel memberships (who, and
+// when they last viewed) and, read-only, many of the plugin's own KV values
+// at once. This couples the plugin to a few columns of Mattermost's schema
+// (ChannelMembers: ChannelId, UserId, LastViewedAt; Channels: Id, LastPostAt;
+// Users: Id, Username, DeleteAt; Bots: UserId; PluginKeyValueStore: PluginId,
+// PKey, PValue, ExpireAt; PostgreSQL, the only database Mattermost 11
+// supports), in exchange for reading a channel's members or views with one
+// indexed query instead of one API call per 200 members, for telling with one
+// summary query which channels had a view move at all, and for reading the
+// records of a page of posts with one query instead of one API call each.
+// Every write still goes through the plugin API. The integration tests run it
+// on the real server; without a handle the plugin API is used instead.
+type serverDB struct {
 	db *sql.DB
 }
 
-// lazyMembershipDB opens the handle on first use and remembers a failure, after
+// lazyServerDB opens the handle on first use and remembers a failure, after
 // which the plugin API is used.
-func lazyMembershipDB(open func() (*sql.DB, error), warn func(msg string, kv ...any)) func() *membershipDB {
+func lazyServerDB(open func() (*sql.DB, error), warn func(msg string, kv ...any)) func() *serverDB {
 	var once sync.Once
-	var v *membershipDB
-	return func() *membershipDB {
+	var v *serverDB
+	return func() *serverDB {
 		once.Do(func() {
 			db, err := open()
 			if err != nil || db == nil {
 				warn("no database handle; reading channel views through the plugin API", "err", errString(err))
 				return
 			}
-			v = &membershipDB{db: db}
+			v = &serverDB{db: db}
 		})
 		return v
 	}
@@ -50,7 +52,7 @@ func errString(err error) string {
 	return err.Error()
 }
 
-func (v *membershipDB) channelViews(channelID string) ([]receipts.View, error) {
+func (v *serverDB) channelViews(channelID string) ([]receipts.View, error) {
 	rows, err := v.db.Query(`SELECT UserId, LastViewedAt FROM ChannelMembers WHERE ChannelId = $1`, channelID)
 	if err != nil {
 		return nil, errors.Wrap(err, "failed to read channel views")
@@ -67,7 +69,7 @@ func (v *membershipDB) channelViews(channelID string) ([]receipts.View, error) {
 	return out, errors.Wrap(rows.Err(), "failed to read channel views")
 }
 
-func (v *membershipDB) digests(channelIDs []string) (map[string]receipts.ViewDigest, error) {
+func (v *serverDB) digests(channelIDs []string) (map[string]receipts.ViewDigest, error) {
 	rows, err := v.db.Query(`SELECT cm.ChannelId, COUNT(*), COALESCE(SUM(cm.LastViewedAt), 0), MAX(c.LastPostAt)
 		FROM ChannelMembers cm JOIN Channels c ON c.Id = cm.ChannelId
 		WHERE cm.ChannelId = ANY($1) GROUP BY cm.ChannelId`, pq.Array(channelIDs))
@@ -87,7 +89,7 @@ func (v *membershipDB) digests(channelIDs []string) (map[string]receipts.ViewDig
 	return out, errors.Wrap(rows.Err(), "failed to sum up channel views")
 }
 
-func (v *membershipDB) total(channelIDs []string) (receipts.ViewDigest, error) {
+func (v *serverDB) total(channelIDs []string) (receipts.ViewDigest, error) {
 	var d receipts.ViewDigest
 	err := v.db.QueryRow(`SELECT COUNT(*), COALESCE(SUM(cm.LastViewedAt), 0), COALESCE(SUM(c.LastPostAt), 0)
 		FROM ChannelMembers cm JOIN Channels c ON c.Id = cm.ChannelId
@@ -95,7 +97,7 @@ func (v *membershipDB) total(channelIDs []string) (receipts.ViewDigest, error) {
 	return d, errors.Wrap(err, "failed to sum up all channel views")
 }
 
-func (v *membershipDB) members(channelID string) ([]receipts.Member, error) {
+func (v *serverDB) members(channelID string) ([]receipts.Member, error) {
 	rows, err := v.db.Query(`SELECT u.Id, u.Username, b.UserId IS NOT NULL, u.DeleteAt = 0 FROM ChannelMembers cm
 		JOIN Users u ON u.Id = cm.UserId LEFT JOIN Bots b ON b.UserId = u.Id WHERE cm.ChannelId = $1`, channelID)
 	if err != nil {

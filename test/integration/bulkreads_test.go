@@ -1,0 +1,56 @@
+package integration
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestBatchesReadTheirPostsAtOnce: a query or a batch of reads reads the
+// posts' records with one query on the server's database (PluginKeyValueStore);
+// if that query failed, the plugin would fall back to one KV read per post and
+// log it, so the server log must not say so.
+func TestBatchesReadTheirPostsAtOnce(t *testing.T) {
+	logStart := logSize(t)
+	env := newEnv(t)
+	author := env.NewUser(t, "author")
+	members := env.NewUsers(t, 2, "member")
+	ch := env.PrivateChannel(t, author, members...)
+	var ids []string
+	for _, m := range []string{"one", "two", "three"} {
+		ids = append(ids, postTracked(t, author, ch.Id, m).Id)
+	}
+	res := read(t, members[0], ids...)
+	assert.ElementsMatch(t, ids, res.Recorded)
+	for _, id := range ids {
+		requireCounts(t, author, id, 1, 1)
+	}
+
+	log, err := os.ReadFile(serverLog())
+	require.NoError(t, err, "the server's log")
+	require.GreaterOrEqual(t, len(log), logStart)
+	written := string(log[logStart:]) // by this test and those running beside it
+	assert.NotContains(t, written, "failed to read a batch of tracked posts")
+	// The handle is opened once per activation, maybe before this test.
+	sinceStart := string(log)[strings.LastIndex(string(log), `"msg":"Starting Server..."`)+1:]
+	assert.NotContains(t, sinceStart, "no database handle")
+}
+
+func logSize(t *testing.T) int {
+	info, err := os.Stat(serverLog())
+	require.NoError(t, err, "the server's log")
+	return int(info.Size())
+}
+
+// serverLog is the log file of the server build/server.sh runs (MM_LOG_FILE
+// names another).
+func serverLog() string {
+	if f := os.Getenv("MM_LOG_FILE"); f != "" {
+		return f
+	}
+	return filepath.Join("..", "..", ".cache", "mm", "logs", "mattermost.log")
+}
