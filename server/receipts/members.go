@@ -21,43 +21,77 @@ const (
 	memberIdleAfter = 10 * time.Minute
 )
 
+// memberSets answers who is in a channel now, for counts and snapshots.
+type memberSets struct {
+	lister interface {
+		Members(channelID string) ([]Member, error)
+	}
+	peers Cluster
+	log   Logger
+	now   func() time.Time
+	// background runs a task no request waits for.
+	background func(task func())
+	cache      *memberCache
+	// locks makes the workers of a batch share one listing of a channel.
+	locks stripedLocks
+}
+
 // present returns the active, non-bot members of a channel by id. The map is
 // shared: do not change it.
-func (s *Service) present(channelID string) (map[string]Member, error) {
-	now := s.now()
-	if set, ok, refresh := s.memberCache.get(channelID, now); ok {
+func (m *memberSets) present(channelID string) (map[string]Member, error) {
+	now := m.now()
+	if set, ok, refresh := m.cache.get(channelID, now); ok {
 		if refresh {
-			s.background(func() { s.refreshMembers(channelID) })
+			m.background(func() { m.refresh(channelID) })
 		}
 		return set, nil
 	}
-	// One listing per channel at a time: the workers of a batch share it.
-	unlock := s.memberLocks.lock(channelID)
+	unlock := m.locks.lock(channelID)
 	defer unlock()
-	if set, ok, _ := s.memberCache.get(channelID, now); ok {
+	if set, ok, _ := m.cache.get(channelID, now); ok {
 		return set, nil
 	}
-	return s.listMembers(channelID)
+	return m.list(channelID)
 }
 
-// listMembers lists a channel's members into the cache; the caller holds
-// the channel's member lock.
-func (s *Service) listMembers(channelID string) (map[string]Member, error) {
-	s.memberCache.startListing(channelID)
-	members, err := s.mm.Members(channelID)
+// list lists a channel's members into the cache; the caller holds the
+// channel's lock.
+func (m *memberSets) list(channelID string) (map[string]Member, error) {
+	m.cache.startListing(channelID)
+	members, err := m.lister.Members(channelID)
 	if err != nil {
-		s.memberCache.abortListing(channelID)
+		m.cache.abortListing(channelID)
 		return nil, errors.Wrap(err, "failed to list channel members")
 	}
-	return s.memberCache.finishListing(channelID, members, s.now()), nil
+	return m.cache.finishListing(channelID, members, m.now()), nil
 }
 
-func (s *Service) refreshMembers(channelID string) {
-	unlock := s.memberLocks.lock(channelID)
+func (m *memberSets) refresh(channelID string) {
+	unlock := m.locks.lock(channelID)
 	defer unlock()
-	if _, err := s.listMembers(channelID); err != nil {
-		s.log.Warn("failed to refresh channel members", "channel_id", channelID, "err", err.Error())
+	if _, err := m.list(channelID); err != nil {
+		m.log.Warn("failed to refresh channel members", "channel_id", channelID, "err", err.Error())
 	}
+}
+
+// change applies a change seen here, and sends it to the other servers.
+func (m *memberSets) change(c memberChange) {
+	m.cache.apply(c)
+	m.peers.Broadcast(ClusterMembers, c.String())
+}
+
+// clusterEvent applies a change that another server saw.
+func (m *memberSets) clusterEvent(id string) {
+	c, ok := parseMemberChange(id)
+	if !ok {
+		m.log.Warn("ignored an unreadable membership event", "event", id)
+		return
+	}
+	m.cache.apply(c)
+}
+
+func (s *Service) present(channelID string) (map[string]Member, error) {
+	return s.members.present(channelID)
 }
 
 // ClusterMembers is the cluster event kind of a membership change; its id is
@@ -67,29 +101,36 @@ const ClusterMembers = "members"
 // MemberJoined adds a member to the channel's cached set, here and on the
 // other servers.
 func (s *Service) MemberJoined(channelID string, m Member) {
-	s.changeMembers(memberChange{channelID: channelID, userID: m.UserID, member: &m})
+	if m.Active && !m.IsBot {
+		s.members.change(memberChange{channelID: channelID, userID: m.UserID, member: &m})
+	}
 }
 
 // MemberLeft drops the leaver from the channel's cached set and tells the
 // authors of the channel's newest tracked posts that the leaver no longer
 // counts as unread, for each such post the leaver had not read.
 func (s *Service) MemberLeft(channelID, userID string) {
-	s.changeMembers(memberChange{channelID: channelID, userID: userID})
+	s.members.change(memberChange{channelID: channelID, userID: userID})
 	idx, err := s.store.ChannelIndex(channelID)
 	if err != nil || idx == nil {
 		return
 	}
-	for _, e := range idx.Tail {
-		rec, err := s.store.Post(e.PostID)
-		if err != nil || rec == nil {
-			continue
-		}
+	ids := make([]string, len(idx.Tail))
+	for i, e := range idx.Tail {
+		ids[i] = e.PostID
+	}
+	recs, err := s.store.Posts(ids)
+	if err != nil {
+		s.log.Warn("failed to load a channel's newest posts after a leave", "channel_id", channelID, "err", err.Error())
+		return
+	}
+	for id, rec := range recs {
 		snap, err := s.snapshot(rec.Snapshot)
 		if err != nil {
 			continue
 		}
 		if i := recipientIndex(snap, userID); i >= 0 && userID != rec.AuthorID && !rec.Readers.Has(i) {
-			s.notifier.touch(e.PostID)
+			s.notifier.touch(id)
 		}
 	}
 }
@@ -97,25 +138,14 @@ func (s *Service) MemberLeft(channelID, userID string) {
 // UserDeactivated drops the user from every cached channel, here and on the
 // other servers.
 func (s *Service) UserDeactivated(userID string) {
-	s.changeMembers(memberChange{userID: userID})
-}
-
-func (s *Service) changeMembers(c memberChange) {
-	s.memberCache.apply(c)
-	s.peers.Broadcast(ClusterMembers, c.String())
+	s.members.change(memberChange{userID: userID})
 }
 
 // ClusterEvent applies a change that another server saw.
 func (s *Service) ClusterEvent(kind, id string) {
-	if kind != ClusterMembers {
-		return
+	if kind == ClusterMembers {
+		s.members.clusterEvent(id)
 	}
-	c, ok := parseMemberChange(id)
-	if !ok {
-		s.log.Warn("ignored an unreadable membership event", "event", id)
-		return
-	}
-	s.memberCache.apply(c)
 }
 
 // memberChange is one user joining (member set) or leaving (member nil) a

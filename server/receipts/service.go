@@ -19,11 +19,10 @@ type Service struct {
 
 	secret      []byte
 	snapshots   *snapshotCache
-	memberCache *memberCache
+	members     *memberSets
 	notifier    *notifier
 	postLocks   stripedLocks
 	commits     groupCommits
-	memberLocks stripedLocks
 	views       viewState
 	catchUp     catchUp
 	readEvents  ReadEvents
@@ -62,7 +61,6 @@ func New(d Deps) *Service {
 		now:         d.Now,
 		secret:      d.Secret,
 		snapshots:   newSnapshotCache(1024),
-		memberCache: newMemberCache(),
 		readEvents:  d.ReadEvents,
 	}
 	if s.now == nil {
@@ -71,6 +69,8 @@ func New(d Deps) *Service {
 	if s.peers == nil {
 		s.peers = noCluster{}
 	}
+	s.members = &memberSets{lister: s.mm, peers: s.peers, log: s.log, now: s.now, background: s.background,
+		cache: newMemberCache()}
 	interval := d.NotifyInterval
 	if interval <= 0 {
 		interval = time.Second
