@@ -36,7 +36,7 @@ func (s *Service) ReadCurve(userID, postID string) (Curve, error) {
 	if err != nil {
 		return Curve{}, err
 	}
-	r, err := s.receipt(postID, rec)
+	r, err := s.receipt(postID, rec, newAbsentees())
 	if err != nil {
 		return Curve{}, err
 	}

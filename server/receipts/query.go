@@ -20,8 +20,9 @@ func (s *Service) QueryReceipts(userID string, postIDs []string) (QueryResult, e
 	reasons := make([]string, len(ids))
 	errs := make([]error, len(ids))
 	loaded := s.preload(ids)
+	abs := newAbsentees()
 	parallel(len(ids), func(i int) {
-		answers[i], reasons[i], errs[i] = s.queryOne(access, userID, ids[i], loaded, cfg, pv)
+		answers[i], reasons[i], errs[i] = s.queryOne(access, abs, userID, ids[i], loaded, cfg, pv)
 	})
 	for i, id := range ids {
 		switch {
@@ -38,7 +39,7 @@ func (s *Service) QueryReceipts(userID string, postIDs []string) (QueryResult, e
 	return res, nil
 }
 
-func (s *Service) queryOne(access *accessCache, userID, postID string, loaded preloaded, cfg config.Config, pv privacy) (Receipt, string, error) {
+func (s *Service) queryOne(access *accessCache, abs *absentees, userID, postID string, loaded preloaded, cfg config.Config, pv privacy) (Receipt, string, error) {
 	rec, reason, err := s.visible(loaded, access, postID)
 	if err != nil || reason != "" {
 		return Receipt{}, reason, err
@@ -46,7 +47,7 @@ func (s *Service) queryOne(access *accessCache, userID, postID string, loaded pr
 	if reason, err = mayReadCounts(userID, rec, cfg, pv, access); err != nil || reason != "" {
 		return Receipt{}, reason, err
 	}
-	r, err := s.receipt(postID, rec)
+	r, err := s.receipt(postID, rec, abs)
 	return r, "", err
 }
 
@@ -70,8 +71,9 @@ func mayReadCounts(userID string, rec *PostRecord, cfg config.Config, pv privacy
 }
 
 // receipt computes a post's receipt. Recipients who have left the channel or
-// been deactivated no longer count as unread; their reads still count.
-func (s *Service) receipt(postID string, rec *PostRecord) (Receipt, error) {
+// been deactivated no longer count as unread; their reads still count. abs is
+// shared by the posts of one request.
+func (s *Service) receipt(postID string, rec *PostRecord, abs *absentees) (Receipt, error) {
 	snap, err := s.snapshot(rec.Snapshot)
 	if err != nil {
 		return Receipt{}, err
@@ -81,15 +83,12 @@ func (s *Service) receipt(postID string, rec *PostRecord) (Receipt, error) {
 		return Receipt{}, err
 	}
 	r := Receipt{PostID: postID, ChannelID: rec.ChannelID, ReadCount: rec.ReadCount, EditedAt: rec.EditedAt}
-	for i, u := range snap.Users {
-		if u == rec.AuthorID {
-			continue
-		}
-		if _, ok := present[u]; ok && !rec.Readers.Has(i) {
-			r.UnreadCount++
-		}
-		if rec.ChannelType == ChannelDirect {
-			r.UserID = u
+	r.UnreadCount = unreadCount(rec, snap, present, abs.of(rec.Snapshot, snap, present))
+	if rec.ChannelType == ChannelDirect {
+		for _, u := range snap.Users {
+			if u != rec.AuthorID {
+				r.UserID = u
+			}
 		}
 	}
 	if rec.ChannelType == ChannelDirect && rec.ReadCount > 0 {
@@ -136,12 +135,13 @@ func (s *Service) publishReceipts(postIDs []string) {
 	}
 	byAuthor := map[string][]any{}
 	access := authorAccess{}
+	abs := newAbsentees()
 	for _, id := range postIDs {
 		rec, err := s.post(id)
 		if err != nil || rec == nil || pv.hides(rec.AuthorID) || !s.authorMaySee(rec, access) {
 			continue
 		}
-		r, err := s.receipt(id, rec)
+		r, err := s.receipt(id, rec, abs)
 		if err != nil {
 			s.log.Warn("failed to build receipt event", "post_id", id, "err", err.Error())
 			continue

@@ -61,7 +61,7 @@ func (s *Service) Readers(userID, postID string, q ReaderQuery) (ReaderPage, err
 			return ReaderPage{}, err
 		}
 	}
-	r, err := s.receipt(postID, rec)
+	r, err := s.receipt(postID, rec, newAbsentees())
 	if err != nil {
 		return ReaderPage{}, err
 	}
