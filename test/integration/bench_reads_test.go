@@ -18,7 +18,25 @@ import (
 // them read, the author's query of a page (60 and 200 posts) against core's
 // page of posts, and batches of new reads (1 and 60 ids) against core's
 // channel view.
+// floor: what any plugin request costs before it does anything, against a
+// core request that does about as little: the plugin's GET /config (no KV,
+// no database) vs core GET /users/me. Every plugin row includes this.
+func (bn *bench) floor() {
+	core, plugin := bn.interleave("floor", 30, func(int) error {
+		_, _, err := bn.author.Client.GetMe(bn.ctx, "")
+		return err
+	}, func(int) pluginCall {
+		return func() (*mmtest.Result, error) {
+			_, res, err := bn.author.Plugin.Config(bn.ctx)
+			return res, err
+		}
+	})
+	bn.rows.add(rowFloor, "floor: the plugin's GET /config (no KV, no database) vs core GET /users/me",
+		ms(plugin.median()), ms(core.median()), durRatio(plugin.median(), core.median()), "—")
+}
+
 func (bn *bench) pagesAndBatches() {
+	bn.floor()
 	members := bn.readers[:19]
 	ch := bn.env.PrivateChannel(bn.b, bn.author, members...)
 	posts := bn.posts(ch.Id, 200)

@@ -14,6 +14,7 @@ import (
 // Rows of the table, in the order of issue 9's table (scale rows add the
 // size's index: 0, 1, 2 for 100, 1,000, 10,000 members).
 const (
+	rowFloor        = 5
 	rowQuery60      = 10
 	rowQuery200     = 11
 	rowScaleQuery   = 20
