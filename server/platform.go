@@ -243,7 +243,12 @@ func (p *platform) Users(ids []string) ([]receipts.User, error) {
 	return out, nil
 }
 
+// PostsSince lists the channel's posts created since a time with one query,
+// or through the plugin API without a database handle.
 func (p *platform) PostsSince(channelID string, since int64) ([]receipts.Post, error) {
+	if db := p.db(); db != nil {
+		return db.postsSince(channelID, since)
+	}
 	list, appErr := p.api.GetPostsSince(channelID, since)
 	if appErr != nil {
 		return nil, errors.Wrap(appErr, "failed to get recent posts")

@@ -14,12 +14,14 @@ import (
 // plugin API lends plugins (pluginapi's store): channel memberships (who, and
 // when they last viewed) and, read-only, many of the plugin's own KV values
 // at once. This couples the plugin to a few columns of Mattermost's schema
-// (ChannelMembers: ChannelId, UserId, LastViewedAt; Channels: Id, LastPostAt;
+// (ChannelMembers: ChannelId, UserId, LastViewedAt;
+// Posts: Id, ChannelId, UserId, RootId, CreateAt, DeleteAt, Type, Props; Channels: Id, LastPostAt;
 // Users: Id, Username, DeleteAt; Bots: UserId; PluginKeyValueStore: PluginId,
 // PKey, PValue, ExpireAt; PostgreSQL, the only database Mattermost 11
 // supports), in exchange for reading a channel's members or views with one
 // indexed query instead of one API call per 200 members, for telling with one
-// summary query which channels had a view move at all, and for reading the
+// summary query which channels had a view move at all, for listing a channel's
+// newest posts without their metadata, and for reading the
 // records of a page of posts with one query instead of one API call each.
 // Every write still goes through the plugin API. The integration tests run it
 // on the real server; without a handle the plugin API is used instead.
@@ -113,4 +115,32 @@ func (v *serverDB) members(channelID string) ([]receipts.Member, error) {
 		out = append(out, m)
 	}
 	return out, errors.Wrap(rows.Err(), "failed to read channel members")
+}
+
+// postsSince lists what the domain needs of the channel's posts created at or
+// after since: the props as text ('true' for true or "true").
+func (v *serverDB) postsSince(channelID string, since int64) ([]receipts.Post, error) {
+	rows, err := v.db.Query(`SELECT Id, UserId, RootId, CreateAt, Type,
+		COALESCE(Props->>'from_webhook', ''), Props->>'read_receipt'
+		FROM Posts WHERE ChannelId = $1 AND DeleteAt = 0 AND CreateAt >= $2`, channelID, since)
+	if err != nil {
+		return nil, errors.Wrap(err, "failed to list recent posts")
+	}
+	defer rows.Close()
+	var out []receipts.Post
+	for rows.Next() {
+		p := receipts.Post{ChannelID: channelID}
+		var fromWebhook string
+		var readReceipt sql.NullString
+		if err := rows.Scan(&p.ID, &p.UserID, &p.RootID, &p.CreateAt, &p.Type, &fromWebhook, &readReceipt); err != nil {
+			return nil, errors.Wrap(err, "failed to read a recent post")
+		}
+		p.FromWebhook = fromWebhook == "true"
+		if readReceipt.Valid {
+			asked := readReceipt.String == "true"
+			p.ReadReceipt = &asked
+		}
+		out = append(out, p)
+	}
+	return out, errors.Wrap(rows.Err(), "failed to list recent posts")
 }

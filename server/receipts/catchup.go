@@ -1,6 +1,7 @@
 package receipts
 
 import (
+	"maps"
 	"sync"
 
 	"github.com/pkg/errors"
@@ -34,15 +35,16 @@ type lookedAt struct {
 }
 
 // trackRecent tracks the channel's recent posts that ask for receipts but
-// are not tracked yet.
-func (s *Service) trackRecent(channelID string) error {
+// are not tracked yet, and returns how many it tracked.
+func (s *Service) trackRecent(channelID string) (int, error) {
 	now := s.nowMillis()
 	since, known := s.catchUp.since(channelID, now)
 	posts, err := s.mm.PostsSince(channelID, since)
 	if err != nil {
-		return errors.Wrap(err, "failed to list recent posts")
+		return 0, errors.Wrap(err, "failed to list recent posts")
 	}
 	checked := map[string]int64{}
+	tracked := 0
 	for _, p := range posts {
 		if p.CreateAt < since || isSystemPost(p) {
 			continue
@@ -50,16 +52,31 @@ func (s *Service) trackRecent(channelID string) error {
 		if _, ok := known[p.ID]; !ok {
 			rec, err := s.post(p.ID)
 			if err == nil && rec == nil {
-				_, err = s.trackLate(p)
+				rec, err = s.trackLate(p)
+				if rec != nil {
+					tracked++
+				}
 			}
 			if err != nil {
-				return errors.Wrap(err, "failed to track recent post")
+				return tracked, errors.Wrap(err, "failed to track recent post")
 			}
 		}
 		checked[p.ID] = p.CreateAt
 	}
 	s.catchUp.done(channelID, now, checked)
-	return nil
+	return tracked, nil
+}
+
+// saw notes a post found tracked (its posted hook just tracked it), so the
+// next look need not load its record.
+func (c *catchUp) saw(channelID, postID string, createAt int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if last := c.channels[channelID]; last != nil && createAt >= last.since {
+		known := maps.Clone(last.known) // since() handed the old map out
+		known[postID] = createAt
+		last.known = known
+	}
 }
 
 // since is the creation time from which the channel's posts need a look, and
@@ -98,17 +115,6 @@ func (c *catchUp) done(channelID string, now int64, checked map[string]int64) {
 		}
 	}
 	c.channels[channelID] = &lookedAt{at: now, since: since, known: known}
-}
-
-// catchUpChannel tracks, in a channel with tracked posts, the recent posts
-// the posted hook has not reached, before an implied read there (a new post,
-// a reaction). A channel without any costs one KV read.
-func (s *Service) catchUpChannel(channelID string) error {
-	idx, err := s.store.ChannelIndex(channelID)
-	if err != nil || idx == nil {
-		return errors.Wrap(err, "failed to load channel index")
-	}
-	return s.trackRecent(channelID)
 }
 
 // readPost records a read of a post that an action implies (a reaction),

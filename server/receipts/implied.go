@@ -8,29 +8,42 @@ import "github.com/pkg/errors"
 
 // readBefore records that a user who acted on post p (posted it, replied
 // after it, reacted to it) has read what came before it: the tracked posts of
-// the thread for a reply, of the channel otherwise.
-func (s *Service) readBefore(userID string, p Post, at int64) {
-	err := s.catchUpChannel(p.ChannelID)
-	switch {
-	case err != nil:
-	case p.RootID == "":
-		_, err = s.readConversation(userID, p.ChannelID, p.CreateAt, at)
-	default:
-		err = s.readThread(userID, p, at)
-	}
-	if err != nil {
+// the thread for a reply, of the channel otherwise. It reads the channel's
+// index once, and again only if catching up tracked a post.
+func (s *Service) readBefore(pv privacy, userID string, p Post, at int64) {
+	if err := s.readBeforeIn(pv, userID, p, at); err != nil {
 		s.log.Warn("failed to record implied reads", "post_id", p.ID, "user_id", userID, "err", err.Error())
 	}
+}
+
+func (s *Service) readBeforeIn(pv privacy, userID string, p Post, at int64) error {
+	idx, err := s.store.ChannelIndex(p.ChannelID)
+	if err != nil || idx == nil { // a channel that never had a tracked post costs one read
+		return errors.Wrap(err, "failed to load channel index")
+	}
+	tracked, err := s.trackRecent(p.ChannelID)
+	if err != nil {
+		return err
+	}
+	if tracked > 0 {
+		if idx, err = s.store.ChannelIndex(p.ChannelID); err != nil {
+			return errors.Wrap(err, "failed to load channel index")
+		}
+	}
+	if p.RootID == "" {
+		_, err = s.readConversationIn(idx, pv, userID, p.ChannelID, p.CreateAt, at)
+		return err
+	}
+	return s.readThread(idx, pv, userID, p, at)
 }
 
 // readThread reads the tracked posts of p's thread up to p. A watermark per
 // user and thread (kept under the thread root's id, beside the channels'
 // ones) means a reply walks only what is new since the user's last reply or
 // reaction there, not the whole thread: a long thread costs O(new posts).
-func (s *Service) readThread(userID string, p Post, at int64) error {
-	idx, pv, err := s.conversationState(p.ChannelID)
-	if err != nil || idx == nil || !pv.sendsAt(userID, at) {
-		return err
+func (s *Service) readThread(idx *ChannelIndex, pv privacy, userID string, p Post, at int64) error {
+	if !pv.sendsAt(userID, at) {
+		return nil
 	}
 	from, err := s.threadFloor(userID, p.RootID)
 	if err != nil || p.CreateAt <= from {
@@ -66,20 +79,16 @@ func (s *Service) ReactionAdded(userID, postID string) {
 	if err != nil {
 		return
 	}
+	pv, err := s.privacyNow(s.config())
+	if err != nil {
+		s.log.Warn("failed to load privacy settings for a reaction", "post_id", postID, "err", err.Error())
+		return
+	}
 	now := s.nowMillis()
 	if p.UserID != userID {
-		if err := s.readReacted(userID, *p, now); err != nil {
+		if _, err := s.readPost(pv, userID, *p, now); err != nil {
 			s.log.Warn("failed to record read from reaction", "post_id", postID, "err", err.Error())
 		}
 	}
-	s.readBefore(userID, *p, now)
-}
-
-func (s *Service) readReacted(userID string, p Post, at int64) error {
-	pv, err := s.privacyNow(s.config())
-	if err != nil {
-		return err
-	}
-	_, err = s.readPost(pv, userID, p, at)
-	return err
+	s.readBefore(pv, userID, *p, now)
 }

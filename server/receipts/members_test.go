@@ -62,3 +62,24 @@ func TestNoRequestWaitsForAListing(t *testing.T) {
 	require.Eventually(t, func() bool { return e.receipt(alice, p).UnreadCount == 1 }, 5*time.Second, 10*time.Millisecond,
 		"the background refresh catches what no hook reported")
 }
+
+// TestRecipientsFollowEveryChange: the recipient list a channel's posts get
+// is reused only while nobody joined, left or changed their choice.
+func TestRecipientsFollowEveryChange(t *testing.T) {
+	e := newEnv(t)
+	alice, bob, carol, dave := e.mm.addUser("alice"), e.mm.addUser("bob"), e.mm.addUser("carol"), e.mm.addUser("dave")
+	ch := e.mm.addChannel(receipts.ChannelPrivate, alice, bob, carol)
+	unread := func() int { return e.receipt(alice, e.post(ch, alice)).UnreadCount }
+	require.Equal(t, 2, unread())
+	require.Equal(t, 2, unread())
+	e.setSending(carol, false)
+	assert.Equal(t, 1, unread(), "an opted-out member is no recipient")
+	e.setSending(carol, true)
+	assert.Equal(t, 2, unread())
+	e.mm.join(ch, dave)
+	e.svc.MemberJoined(ch, e.mm.member(dave))
+	assert.Equal(t, 3, unread())
+	e.mm.leave(ch, bob)
+	e.svc.MemberLeft(ch, bob)
+	assert.Equal(t, 2, unread())
+}

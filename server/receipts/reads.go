@@ -146,7 +146,7 @@ func (s *Service) MarkChannelRead(userID, channelID string, until int64) (int, e
 	if _, err := s.visibleChannel(userID, channelID); err != nil {
 		return 0, err
 	}
-	if err := s.trackRecent(channelID); err != nil {
+	if _, err := s.trackRecent(channelID); err != nil {
 		return 0, err
 	}
 	return s.readConversation(userID, channelID, until, now)

@@ -17,16 +17,17 @@ type Service struct {
 	config func() config.Config
 	now    func() time.Time
 
-	secret      []byte
-	snapshots   *snapshotCache
-	members     *memberSets
-	notifier    *notifier
-	postLocks   stripedLocks
-	commits     groupCommits
-	views       viewState
-	catchUp     catchUp
-	readEvents  ReadEvents
-	tasks       sync.WaitGroup
+	secret         []byte
+	snapshots      *snapshotCache
+	recipientLists recipientsMemo
+	members        *memberSets
+	notifier       *notifier
+	postLocks      stripedLocks
+	commits        groupCommits
+	views          viewState
+	catchUp        catchUp
+	readEvents     ReadEvents
+	tasks          sync.WaitGroup
 }
 
 // Deps are the Service's collaborators.
@@ -52,16 +53,16 @@ type Deps struct {
 // New builds a Service.
 func New(d Deps) *Service {
 	s := &Service{
-		store:       d.Store,
-		mm:          d.Platform,
-		pub:         d.Publisher,
-		peers:       d.Cluster,
-		log:         d.Logger,
-		config:      d.Config,
-		now:         d.Now,
-		secret:      d.Secret,
-		snapshots:   newSnapshotCache(1024),
-		readEvents:  d.ReadEvents,
+		store:      d.Store,
+		mm:         d.Platform,
+		pub:        d.Publisher,
+		peers:      d.Cluster,
+		log:        d.Logger,
+		config:     d.Config,
+		now:        d.Now,
+		secret:     d.Secret,
+		snapshots:  newSnapshotCache(1024),
+		readEvents: d.ReadEvents,
 	}
 	if s.now == nil {
 		s.now = time.Now

@@ -22,10 +22,20 @@ func (s *Service) PostCreated(p Post) {
 	if isSystemPost(p) {
 		return
 	}
-	if _, err := s.track(p); err != nil {
+	cfg := s.config()
+	pv, err := s.privacyNow(cfg)
+	if err != nil {
+		s.log.Error("failed to load privacy settings for a new post", "post_id", p.ID, "err", err.Error())
+		return
+	}
+	rec, err := s.track(p, cfg, pv)
+	if err != nil {
 		s.log.Error("failed to track post", "post_id", p.ID, "err", err.Error())
 	}
-	s.readBefore(p.UserID, p, p.CreateAt)
+	if rec != nil {
+		s.catchUp.saw(p.ChannelID, p.ID, p.CreateAt)
+	}
+	s.readBefore(pv, p.UserID, p, p.CreateAt)
 }
 
 func isSystemPost(p Post) bool {
@@ -45,8 +55,7 @@ func asksForReceipts(p Post, mode string) bool {
 // query or implied read that finds the post untracked may both get here:
 // indexing skips a post already in the index tail, and only the first insert
 // of the record counts; the other returns the stored record.
-func (s *Service) track(p Post) (*PostRecord, error) {
-	cfg := s.config()
+func (s *Service) track(p Post, cfg config.Config, pv privacy) (*PostRecord, error) {
 	if !asksForReceipts(p, cfg.RequestMode) {
 		return nil, nil
 	}
@@ -58,7 +67,7 @@ func (s *Service) track(p Post) (*PostRecord, error) {
 	if err != nil || !settings.Enabled {
 		return nil, err
 	}
-	snapID, snap, err := s.recipientSnapshot(p.ChannelID, cfg)
+	snapID, snap, err := s.recipientSnapshot(p.ChannelID, pv)
 	if err != nil || recipientCount(snap, p.UserID) == 0 {
 		return nil, err
 	}
@@ -94,28 +103,22 @@ func (s *Service) trackLate(p Post) (*PostRecord, error) {
 	if isSystemPost(p) || s.nowMillis()-p.CreateAt > lateTrackMillis {
 		return nil, nil
 	}
-	return s.track(p)
+	cfg := s.config()
+	pv, err := s.privacyNow(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return s.track(p, cfg, pv)
 }
 
 // recipientSnapshot computes who could receive receipts in the channel now
 // and stores it once per distinct set.
-func (s *Service) recipientSnapshot(channelID string, cfg config.Config) (string, *Snapshot, error) {
+func (s *Service) recipientSnapshot(channelID string, pv privacy) (string, *Snapshot, error) {
 	present, err := s.present(channelID)
 	if err != nil {
 		return "", nil, err
 	}
-	pv, err := s.privacyNow(cfg)
-	if err != nil {
-		return "", nil, err
-	}
-	users := make([]string, 0, len(present))
-	for id := range present {
-		if !pv.isOptedOut(id) {
-			users = append(users, id)
-		}
-	}
-	sort.Strings(users)
-	id := snapshotID(users)
+	id, users := s.recipientLists.recipients(channelID, present, pv)
 	now := s.nowMillis()
 	if cached, ok := s.snapshots.get(id); ok && now-cached.LastUsed < snapshotRefreshMillis {
 		return id, cached, nil

@@ -9,7 +9,7 @@ import (
 // ChannelIndex implements receipts.ChannelStore.
 func (s *Store) ChannelIndex(channelID string) (*receipts.ChannelIndex, error) {
 	var idx receipts.ChannelIndex
-	ok, err := s.get(channelIndexKey(channelID), &idx)
+	ok, err := s.getRemembered(channelIndexKey(channelID), &idx)
 	if !ok || err != nil {
 		return nil, err
 	}
@@ -18,7 +18,7 @@ func (s *Store) ChannelIndex(channelID string) (*receipts.ChannelIndex, error) {
 
 // UpdateChannelIndex implements receipts.ChannelStore.
 func (s *Store) UpdateChannelIndex(channelID string, fn func(*receipts.ChannelIndex) error) error {
-	_, err := update(s, channelIndexKey(channelID), false, fn)
+	_, err := updateRemembered(s, channelIndexKey(channelID), false, fn)
 	return err
 }
 
@@ -58,13 +58,13 @@ func (s *Store) UpdateChannelSetting(channelID string, fn func(*receipts.Channel
 // Watermark implements receipts.ChannelStore.
 func (s *Store) Watermark(channelID, userID string) (int64, error) {
 	var w receipts.Watermark
-	_, err := s.get(watermarkKey(channelID, userID), &w)
+	_, err := s.getRemembered(watermarkKey(channelID, userID), &w)
 	return w.Until, err
 }
 
 // RaiseWatermark implements receipts.ChannelStore.
 func (s *Store) RaiseWatermark(channelID, userID string, until int64) error {
-	_, err := update(s, watermarkKey(channelID, userID), false, func(w *receipts.Watermark) error {
+	_, err := updateRemembered(s, watermarkKey(channelID, userID), false, func(w *receipts.Watermark) error {
 		if w.Until >= until {
 			return receipts.ErrNoChange
 		}

@@ -2,9 +2,12 @@ package store
 
 import "sync"
 
-// recentPosts bounds how many post records a server remembers (a few hundred
-// bytes to a few KB each).
-const recentPosts = 2048
+// Bounds of what a server remembers: values are a few hundred bytes to a
+// few KB each.
+const (
+	recentKeys  = 4096
+	recentBytes = 8 << 20
+)
 
 // recentValues remembers the last value seen of a bounded number of keys.
 // It is only ever a guess for a compare-and-set, never an answer: a value
@@ -12,24 +15,26 @@ const recentPosts = 2048
 // writer reads again.
 type recentValues struct {
 	mu     sync.Mutex
-	max    int
 	values map[string][]byte
+	bytes  int
 }
 
-func newRecentValues(max int) *recentValues {
-	return &recentValues{max: max, values: map[string][]byte{}}
+func newRecentValues() *recentValues {
+	return &recentValues{values: map[string][]byte{}}
 }
 
 func (r *recentValues) remember(key string, value []byte) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if _, ok := r.values[key]; !ok && len(r.values) >= r.max {
-		for k := range r.values { // drop one at random: map order is random
-			delete(r.values, k)
+	r.drop(key)
+	for k := range r.values { // make room, dropping at random: map order is random
+		if len(r.values) < recentKeys && r.bytes+len(value) <= recentBytes {
 			break
 		}
+		r.drop(k)
 	}
 	r.values[key] = value
+	r.bytes += len(value)
 }
 
 func (r *recentValues) recall(key string) []byte {
@@ -41,5 +46,11 @@ func (r *recentValues) recall(key string) []byte {
 func (r *recentValues) forget(key string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.drop(key)
+}
+
+// drop forgets key; mu is held.
+func (r *recentValues) drop(key string) {
+	r.bytes -= len(r.values[key])
 	delete(r.values, key)
 }

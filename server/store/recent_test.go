@@ -63,3 +63,15 @@ func TestUpdateOnAStaleGuessSeesTheOtherServersWrite(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 6, stored.ReadCount)
 }
+
+func TestRecentValuesStayWithinBounds(t *testing.T) {
+	r := newRecentValues()
+	big := make([]byte, 64<<10)
+	for i := range 1000 {
+		r.remember(string(rune(i)), big)
+	}
+	assert.LessOrEqual(t, r.bytes, recentBytes)
+	assert.Equal(t, r.bytes, len(r.values)*len(big))
+	r.remember("small", []byte("x"))
+	assert.Equal(t, []byte("x"), r.recall("small"))
+}

@@ -26,16 +26,17 @@ var ErrConflict = receipts.ErrBusy
 type Store struct {
 	kv       KV
 	attempts int
-	// posts remembers the post records last read or written here, so that
-	// recording a read right after loading the post needs no second read.
-	posts *recentValues
+	// recent remembers the values of hot keys (post records, channel
+	// indexes, watermarks) last read or written here, so that changing one
+	// right after reading it needs no second read.
+	recent *recentValues
 }
 
 var _ receipts.Store = (*Store)(nil)
 
 // New returns a Store on kv.
 func New(kv KV) *Store {
-	return &Store{kv: kv, attempts: maxAttempts, posts: newRecentValues(recentPosts)}
+	return &Store{kv: kv, attempts: maxAttempts, recent: newRecentValues()}
 }
 
 // get decodes the value at key into dst and reports whether it existed.
@@ -136,17 +137,11 @@ func backoff(attempt int) time.Duration {
 
 // Post implements receipts.PostStore.
 func (s *Store) Post(postID string) (*receipts.PostRecord, error) {
-	key := postKey(postID)
-	data, err := s.kv.Get(key)
-	if err != nil || data == nil {
-		s.posts.forget(key)
-		return nil, err
-	}
 	var rec receipts.PostRecord
-	if err := decode(key, data, &rec); err != nil {
+	ok, err := s.getRemembered(postKey(postID), &rec)
+	if !ok || err != nil {
 		return nil, err
 	}
-	s.posts.remember(key, data)
 	return &rec, nil
 }
 
@@ -175,7 +170,7 @@ func (s *Store) Posts(postIDs []string) (map[string]*receipts.PostRecord, error)
 		if err := decode(postKey(id), data, &rec); err != nil {
 			return nil, err
 		}
-		s.posts.remember(postKey(id), data)
+		s.recent.remember(postKey(id), data)
 		out[id] = &rec
 	}
 	return out, nil
@@ -212,7 +207,7 @@ func (s *Store) InsertPost(postID string, rec *receipts.PostRecord) (bool, error
 	}
 	ok, err := s.kv.CompareAndSet(postKey(postID), nil, data)
 	if ok {
-		s.posts.remember(postKey(postID), data)
+		s.recent.remember(postKey(postID), data)
 	}
 	return ok, err
 }
@@ -220,13 +215,32 @@ func (s *Store) InsertPost(postID string, rec *receipts.PostRecord) (bool, error
 // UpdatePost implements receipts.PostStore. Its first try assumes the record
 // is what this server last read or wrote.
 func (s *Store) UpdatePost(postID string, fn func(*receipts.PostRecord) error) (*receipts.PostRecord, error) {
-	key := postKey(postID)
-	rec, data, err := updateFrom(s, key, true, s.posts.recall(key), fn)
-	if err != nil {
-		s.posts.forget(key)
-		return nil, err
+	return updateRemembered(s, postKey(postID), true, fn)
+}
+
+// getRemembered is get that remembers the value for a later updateRemembered.
+func (s *Store) getRemembered(key string, dst any) (bool, error) {
+	data, err := s.kv.Get(key)
+	if err != nil || data == nil {
+		s.recent.forget(key)
+		return false, err
 	}
-	s.posts.remember(key, data)
+	if err := decode(key, data, dst); err != nil {
+		return false, err
+	}
+	s.recent.remember(key, data)
+	return true, nil
+}
+
+// updateRemembered is update whose first try assumes the value this server
+// last read or wrote at key.
+func updateRemembered[T any](s *Store, key string, mustExist bool, fn func(*T) error) (*T, error) {
+	rec, data, err := updateFrom(s, key, mustExist, s.recent.recall(key), fn)
+	if err != nil || data == nil {
+		s.recent.forget(key)
+		return rec, err
+	}
+	s.recent.remember(key, data)
 	return rec, nil
 }
 
@@ -238,7 +252,7 @@ func (s *Store) DeletePost(postID string) error {
 	if err != nil || rec == nil {
 		return err
 	}
-	s.posts.forget(postKey(postID))
+	s.recent.forget(postKey(postID))
 	if err := s.kv.Set(postKey(postID), nil); err != nil {
 		return err
 	}
