@@ -7,18 +7,30 @@ import (
 	"github.com/pkg/errors"
 )
 
-// bulkKVReader reads many of the plugin's KV values with one query (see
-// serverDB), as the plugin API's KVGet would one by one: values of keys that
-// expired are left out, like absent keys.
-func bulkKVReader(db func() *serverDB) func(keys []string) (map[string][]byte, bool, error) {
-	return func(keys []string) (map[string][]byte, bool, error) {
-		v := db()
-		if v == nil {
-			return nil, false, nil
-		}
-		values, err := v.pluginValues(keys, time.Now().UnixMilli())
-		return values, true, err
+// bulkKV reads and compare-and-sets many of the plugin's KV values with one
+// statement each (see serverDB), with the plugin API's semantics: expired
+// values count as absent, and a compare-and-set writes a value that does not
+// expire.
+type bulkKV struct {
+	db func() *serverDB
+}
+
+func (b bulkKV) GetMany(keys []string) (map[string][]byte, bool, error) {
+	v := b.db()
+	if v == nil {
+		return nil, false, nil
 	}
+	values, err := v.pluginValues(keys, time.Now().UnixMilli())
+	return values, true, err
+}
+
+func (b bulkKV) CompareAndSetMany(keys []string, olds, news [][]byte) (map[string]bool, bool, error) {
+	v := b.db()
+	if v == nil {
+		return nil, false, nil
+	}
+	written, err := v.comparePluginValues(keys, olds, news, time.Now().UnixMilli())
+	return written, true, err
 }
 
 func (v *serverDB) pluginValues(keys []string, now int64) (map[string][]byte, error) {
@@ -39,4 +51,27 @@ func (v *serverDB) pluginValues(keys []string, now int64) (map[string][]byte, er
 		out[key] = value
 	}
 	return out, errors.Wrap(rows.Err(), "failed to read KV values")
+}
+
+// comparePluginValues is one UPDATE of every row whose value is still the
+// old one; PostgreSQL decides each row on its own.
+func (v *serverDB) comparePluginValues(keys []string, olds, news [][]byte, now int64) (map[string]bool, error) {
+	rows, err := v.db.Query(`UPDATE PluginKeyValueStore AS kv SET PValue = c.new, ExpireAt = 0
+		FROM unnest($2::text[], $3::bytea[], $4::bytea[]) AS c(key, old, new)
+		WHERE kv.PluginId = $1 AND kv.PKey = c.key AND kv.PValue = c.old AND (kv.ExpireAt = 0 OR kv.ExpireAt > $5)
+		RETURNING kv.PKey`,
+		pluginID, pq.Array(keys), pq.ByteaArray(olds), pq.ByteaArray(news), now)
+	if err != nil {
+		return nil, errors.Wrap(err, "failed to write KV values")
+	}
+	defer rows.Close()
+	written := make(map[string]bool, len(keys))
+	for rows.Next() {
+		var key string
+		if err := rows.Scan(&key); err != nil {
+			return nil, errors.Wrap(err, "failed to read a written KV key")
+		}
+		written[key] = true
+	}
+	return written, errors.Wrap(rows.Err(), "failed to write KV values")
 }

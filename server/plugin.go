@@ -55,7 +55,7 @@ func (p *Plugin) OnActivate() error {
 	}
 	db := lazyServerDB(p.client.Store.GetMasterDB, p.client.Log.Warn)
 	p.platform = newPlatform(p.API, db)
-	st := store.New(store.NewPluginKV(p.API).WithBulkReads(bulkKVReader(db)))
+	st := store.New(store.NewPluginKV(p.API).WithBulk(bulkKV{db: db})).WithWarnings(p.client.Log.Warn)
 	p.store = st
 	secret, err := st.CursorSecret()
 	if err != nil {

@@ -75,6 +75,26 @@ func (m *MemKV) GetMany(keys []string) (map[string][]byte, bool, error) {
 	return out, true, nil
 }
 
+// CompareAndSetMany implements store.BulkKV as one statement would: it
+// fails whole or decides each key on its own (conflicts injected per key).
+func (m *MemKV) CompareAndSetMany(keys []string, olds, news [][]byte) (map[string]bool, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fault(m.failRate) {
+		return nil, true, ErrInjected
+	}
+	written := map[string]bool{}
+	for i, key := range keys {
+		m.expire(key)
+		cur, exists := m.data[key]
+		if exists && bytes.Equal(cur, olds[i]) && !m.fault(m.conflictRate) {
+			m.put(key, news[i])
+			written[key] = true
+		}
+	}
+	return written, true, nil
+}
+
 // expire drops the key if its time is up. Called with mu held.
 func (m *MemKV) expire(key string) {
 	at, ok := m.expires[key]

@@ -6,138 +6,163 @@ import (
 	"github.com/pkg/errors"
 )
 
-// Concurrent reads of one post on one server are combined into one
-// compare-and-set (group commit): the first reader of a post becomes the
-// leader of a group, waits for its turn on the post, and writes every read
-// that joined the group meanwhile in one update. So 200 readers at the same
-// instant cost a handful of writes, and compare-and-set conflicts only
-// happen between servers.
+// Reads are written by group commit, server-wide: a read joins the queue of
+// reads waiting to be written; if no write is under way, its reader becomes
+// the writer and writes everything queued (every post, every reader of
+// each) with one UpdatePosts, then whatever queued meanwhile, until the queue
+// is empty. So 200 readers of one post at the same instant cost a handful of
+// writes, a batch of 60 posts costs one compare-and-set statement when the
+// KV can do that, and compare-and-set conflicts only happen between servers.
 
-// pendingRead is one reader's part of a group.
+// pendingRead is one read waiting to be written.
 type pendingRead struct {
+	postID string
 	userID string
 	index  int // the reader's place in the post's recipient snapshot
 	at     int64
 	reason string // after the commit: "" recorded, or why not
 	err    error  // after the commit: the read was not written
+	done   chan struct{}
 }
 
-// readGroup is the reads of one post waiting for the same write.
-type readGroup struct {
-	reads []*pendingRead
-	done  chan struct{}
+// commitQueue holds the reads waiting for the next write.
+type commitQueue struct {
+	mu      sync.Mutex
+	pending map[string][]*pendingRead // by post
+	writing bool
 }
 
-// groupCommits collects the groups that are still open to new readers.
-type groupCommits struct {
-	mu   sync.Mutex
-	open map[string]*readGroup
-}
-
-// join adds a read to the post's open group and reports whether the caller
-// leads it (and so must commit it).
-func (g *groupCommits) join(postID string, r *pendingRead) (*readGroup, bool) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.open == nil {
-		g.open = map[string]*readGroup{}
+// commitReads writes reads (of different posts, or not) and waits until each
+// is decided. It returns once all are.
+func (s *Service) commitReads(reads []*pendingRead) {
+	q := &s.commits
+	q.mu.Lock()
+	if q.pending == nil {
+		q.pending = map[string][]*pendingRead{}
 	}
-	grp, ok := g.open[postID]
-	if !ok {
-		grp = &readGroup{done: make(chan struct{})}
-		g.open[postID] = grp
+	for _, r := range reads {
+		r.done = make(chan struct{})
+		q.pending[r.postID] = append(q.pending[r.postID], r)
 	}
-	grp.reads = append(grp.reads, r)
-	return grp, !ok
-}
-
-// close stops a group from taking more reads.
-func (g *groupCommits) close(postID string, grp *readGroup) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.open[postID] == grp {
-		delete(g.open, postID)
+	lead := !q.writing
+	q.writing = true
+	q.mu.Unlock()
+	if lead {
+		s.writeQueued()
+	}
+	for _, r := range reads {
+		<-r.done
 	}
 }
 
-// commitRead records one read through the post's group and returns its
-// skip reason ("" when recorded).
-func (s *Service) commitRead(postID string, r *pendingRead) (string, error) {
-	grp, leader := s.commits.join(postID, r)
-	if !leader {
-		<-grp.done
-		return r.reason, r.err
+// writeQueued writes rounds of queued reads until none are left.
+func (s *Service) writeQueued() {
+	q := &s.commits
+	for {
+		q.mu.Lock()
+		round := q.pending
+		q.pending = map[string][]*pendingRead{}
+		if len(round) == 0 {
+			q.writing = false
+			q.mu.Unlock()
+			return
+		}
+		q.mu.Unlock()
+		s.writeRound(round)
 	}
-	// Readers who arrive while the previous group of this post is being
-	// written join this one.
-	unlock := s.postLocks.lock(postID)
-	s.commits.close(postID, grp)
-	s.writeGroup(postID, grp.reads)
-	unlock()
-	close(grp.done)
-	return r.reason, r.err
 }
 
-// writeGroup adds every read of a group to the post, in as few
-// compare-and-sets as the chunking allows. A failure fails only the reads
-// not written yet.
-func (s *Service) writeGroup(postID string, reads []*pendingRead) {
-	recorded := false
-	for todo := reads; len(todo) > 0; {
-		n, added, err := s.writeSome(postID, todo)
+// writeRound adds the reads of a round to their posts. A read that did not
+// fit (its post's Tail filled up) goes back to the queue for the next round.
+func (s *Service) writeRound(round map[string][]*pendingRead) {
+	ids := make([]string, 0, len(round))
+	for id := range round {
+		ids = append(ids, id)
+	}
+	decided := map[string]int{}
+	var mu sync.Mutex
+	errs := s.updatePosts(ids, func(postID string, rec *PostRecord) error {
+		n, err := s.addReads(postID, rec, round[postID])
+		mu.Lock()
+		decided[postID] = n
+		mu.Unlock()
+		return err
+	})
+	var again []*pendingRead
+	for _, id := range ids {
+		reads, err := round[id], errs[id]
+		n := decided[id]
 		switch {
 		case errors.Is(err, ErrNotFound): // deleted meanwhile
-			for _, r := range todo {
-				r.reason = ReasonNotTracked
-			}
-			n = len(todo)
+			n = s.fail(reads, ReasonNotTracked, nil)
 		case err != nil:
-			for _, r := range todo {
-				r.err = errors.Wrap(err, "failed to record read")
-			}
-			n = len(todo)
+			n = s.fail(reads, "", errors.Wrap(err, "failed to record read"))
 		}
-		recorded = recorded || added
-		todo = todo[n:]
+		s.finish(id, reads[:n])
+		again = append(again, reads[n:]...)
+	}
+	if len(again) > 0 {
+		s.requeue(again)
+	}
+}
+
+func (s *Service) fail(reads []*pendingRead, reason string, err error) int {
+	for _, r := range reads {
+		r.reason, r.err = reason, err
+	}
+	return len(reads)
+}
+
+// finish tells the post's decided readers, and the author when one was recorded.
+func (s *Service) finish(postID string, reads []*pendingRead) {
+	recorded := false
+	for _, r := range reads {
+		recorded = recorded || (r.reason == "" && r.err == nil)
+		close(r.done)
 	}
 	if recorded {
 		s.notifier.touch(postID)
 	}
 }
 
-// writeSome adds the first reads of todo with one compare-and-set and
-// returns how many it decided. It moves a full Tail to a chunk only before
-// adding anything: that chunk's content is then the same whichever writer
-// of any server moves it, so writing it ahead of the record is harmless even
-// when this writer loses the compare-and-set. Reads that would fill Tail
-// again wait for the next round.
-func (s *Service) writeSome(postID string, todo []*pendingRead) (int, bool, error) {
+func (s *Service) requeue(reads []*pendingRead) {
+	q := &s.commits
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for _, r := range reads {
+		q.pending[r.postID] = append(q.pending[r.postID], r)
+	}
+}
+
+// addReads adds the first reads of todo to the record and returns how many
+// it decided. It moves a full Tail to a chunk only before adding anything:
+// that chunk's content is then the same whichever writer of any server moves
+// it, so writing it ahead of the record is harmless even when this writer
+// loses the compare-and-set. Reads that would fill Tail again wait for the
+// next round. It may run again on a fresher record: it starts over each time.
+func (s *Service) addReads(postID string, rec *PostRecord, todo []*pendingRead) (int, error) {
 	decided, added := 0, 0
-	err := s.updatePost(postID, func(rec *PostRecord) error {
-		decided, added = 0, 0
-		flush := func(k int, entries []ReadEntry) error { return s.writeChunk(postID, rec, k, entries) }
-		for _, r := range todo {
-			if rec.Readers.Has(r.index) {
-				r.reason = ReasonAlreadyRead
-				decided++
-				continue
-			}
-			if added > 0 && len(rec.Tail) >= ChunkSize {
-				break
-			}
-			if err := rec.addRead(ReadEntry{UserID: r.userID, At: r.at}, flush); err != nil {
-				return err
-			}
-			r.reason = ""
-			rec.Readers.Set(r.index)
-			rec.ReadCount++
-			added++
+	flush := func(k int, entries []ReadEntry) error { return s.writeChunk(postID, rec, k, entries) }
+	for _, r := range todo {
+		if rec.Readers.Has(r.index) {
+			r.reason = ReasonAlreadyRead
 			decided++
+			continue
 		}
-		if added == 0 {
-			return ErrNoChange
+		if added > 0 && len(rec.Tail) >= ChunkSize {
+			break
 		}
-		return nil
-	})
-	return decided, added > 0, err
+		if err := rec.addRead(ReadEntry{UserID: r.userID, At: r.at}, flush); err != nil {
+			return 0, err
+		}
+		r.reason = ""
+		rec.Readers.Set(r.index)
+		rec.ReadCount++
+		added++
+		decided++
+	}
+	if added == 0 {
+		return decided, ErrNoChange
+	}
+	return decided, nil
 }

@@ -16,6 +16,11 @@ type PostStore interface {
 	// re-reading and re-applying fn on conflict. fn returning ErrNoChange
 	// stops without writing. A missing record gives ErrNotFound.
 	UpdatePost(postID string, fn func(rec *PostRecord) error) (*PostRecord, error)
+	// UpdatePosts is UpdatePost for each post, in as few writes as the KV
+	// allows. It returns the posts' errors (none for posts written or left
+	// unchanged); fn may run more than once for a post, and concurrently for
+	// different posts.
+	UpdatePosts(postIDs []string, fn func(postID string, rec *PostRecord) error) map[string]error
 	// DeletePost removes the record and its chunks.
 	DeletePost(postID string) error
 	// ReadChunk returns chunk k of a post's reads.

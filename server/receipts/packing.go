@@ -122,6 +122,19 @@ func (s *Service) updatePost(postID string, fn func(*PostRecord) error) error {
 	return err
 }
 
+// updatePosts is the store's UpdatePosts on unpacked reads.
+func (s *Service) updatePosts(postIDs []string, fn func(postID string, rec *PostRecord) error) map[string]error {
+	return s.store.UpdatePosts(postIDs, func(postID string, rec *PostRecord) error {
+		if err := s.unpackRecord(rec); err != nil {
+			return err
+		}
+		if err := fn(postID, rec); err != nil {
+			return err
+		}
+		return s.packRecord(rec)
+	})
+}
+
 func (s *Service) unpackRecord(rec *PostRecord) error {
 	if rec.PackedTail == "" && rec.PackedLate == "" {
 		return nil // no reads yet, or format 1

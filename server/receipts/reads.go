@@ -1,6 +1,8 @@
 package receipts
 
 import (
+	"slices"
+
 	"github.com/pkg/errors"
 )
 
@@ -21,10 +23,18 @@ func (s *Service) RecordReads(userID string, postIDs []string) (ReadResult, erro
 	ids := unique(postIDs)
 	reasons := make([]string, len(ids))
 	errs := make([]error, len(ids))
+	toWrite := make([]*pendingRead, len(ids))
+	recs := make([]*PostRecord, len(ids))
 	loaded := s.preload(ids)
 	parallel(len(ids), func(i int) {
-		reasons[i], errs[i] = s.readOne(access, pv, userID, ids[i], loaded, now)
+		recs[i], toWrite[i], reasons[i], errs[i] = s.readOne(access, pv, userID, ids[i], loaded, now)
 	})
+	s.commitReads(slices.DeleteFunc(slices.Clone(toWrite), func(r *pendingRead) bool { return r == nil }))
+	for i, r := range toWrite {
+		if r != nil {
+			reasons[i], errs[i] = s.written(r, recs[i])
+		}
+	}
 	var firstErr error
 	for i, id := range ids {
 		switch {
@@ -43,16 +53,18 @@ func (s *Service) RecordReads(userID string, postIDs []string) (ReadResult, erro
 	return res, firstErr
 }
 
-// readOne checks one post of a batch and records the read.
-func (s *Service) readOne(access *accessCache, pv privacy, userID, postID string, loaded preloaded, at int64) (string, error) {
+// readOne checks one post of a batch and returns the read to write, or why
+// there is none.
+func (s *Service) readOne(access *accessCache, pv privacy, userID, postID string, loaded preloaded, at int64) (*PostRecord, *pendingRead, string, error) {
 	rec, reason, err := s.visible(loaded, access, postID)
 	if err != nil || reason != "" {
-		return reason, err
+		return nil, nil, reason, err
 	}
 	if rec.AuthorID == userID {
-		return ReasonOwnPost, nil
+		return nil, nil, ReasonOwnPost, nil
 	}
-	return s.recordRead(postID, rec, pv, userID, at)
+	r, reason, err := s.readToWrite(postID, rec, pv, userID, at)
+	return rec, r, reason, err
 }
 
 // visibleRecord loads a tracked post the caller may see, or says why not.
@@ -106,31 +118,46 @@ func reasonIf(cond bool, reason string) string {
 	return ""
 }
 
-// recordRead adds userID to the post's readers with one compare-and-set
-// (shared with the concurrent readers of the post on this server), so a read
-// is never lost or counted twice. rec is a recent copy used to answer
-// cheaply when nothing needs writing. Every read, whatever its source, comes
-// through here, and so through the one privacy rule.
+// recordRead adds userID to the post's readers through the server's group
+// commit (see commit.go), so a read is never lost or counted twice. rec is a
+// recent copy used to answer cheaply when nothing needs writing. Every read,
+// whatever its source, comes through readToWrite, and so through the one
+// privacy rule.
 func (s *Service) recordRead(postID string, rec *PostRecord, pv privacy, userID string, at int64) (string, error) {
+	r, reason, err := s.readToWrite(postID, rec, pv, userID, at)
+	if r == nil {
+		return reason, err
+	}
+	s.commitReads([]*pendingRead{r})
+	return s.written(r, rec)
+}
+
+// readToWrite decides whether a read of the post is to be written, and why not.
+func (s *Service) readToWrite(postID string, rec *PostRecord, pv privacy, userID string, at int64) (*pendingRead, string, error) {
 	if !pv.sendsAt(userID, at) {
-		return ReasonDisabled, nil
+		return nil, ReasonDisabled, nil
 	}
 	snap, err := s.snapshot(rec.Snapshot)
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
 	i := recipientIndex(snap, userID)
 	if i < 0 || userID == rec.AuthorID {
-		return ReasonNotRecipient, nil
+		return nil, ReasonNotRecipient, nil
 	}
 	if rec.Readers.Has(i) {
-		return ReasonAlreadyRead, nil
+		return nil, ReasonAlreadyRead, nil
 	}
-	reason, err := s.commitRead(postID, &pendingRead{userID: userID, index: i, at: at})
-	if err == nil && reason == "" {
-		s.emitRead(postID, rec, userID, at)
+	return &pendingRead{postID: postID, userID: userID, index: i, at: at}, "", nil
+}
+
+// written reports what became of a committed read, and hands a recorded one
+// to the webhook.
+func (s *Service) written(r *pendingRead, rec *PostRecord) (string, error) {
+	if r.err == nil && r.reason == "" {
+		s.emitRead(r.postID, rec, r.userID, r.at)
 	}
-	return reason, err
+	return r.reason, r.err
 }
 
 // MarkChannelRead answers POST /channels/{id}/read: every tracked post in the

@@ -23,7 +23,7 @@ type Service struct {
 	members        *memberSets
 	notifier       *notifier
 	postLocks      stripedLocks
-	commits        groupCommits
+	commits        commitQueue
 	views          viewState
 	catchUp        catchUp
 	readEvents     ReadEvents

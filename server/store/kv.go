@@ -23,8 +23,13 @@ type KV interface {
 	ListKeys(page, perPage int) ([]string, error)
 }
 
-// BulkKV is a KV that can also read many keys at once. ok is false when it
-// cannot (no database handle): the caller then reads the keys one by one.
+// BulkKV is a KV that can also read and compare-and-set many keys at once.
+// ok is false when it cannot (no database handle): the caller then goes key
+// by key.
 type BulkKV interface {
 	GetMany(keys []string) (values map[string][]byte, ok bool, err error)
+	// CompareAndSetMany is CompareAndSet(keys[i], olds[i], news[i]) for
+	// each i, in one call; each is decided on its own. olds and news hold no
+	// nil (updates only). It returns the keys written.
+	CompareAndSetMany(keys []string, olds, news [][]byte) (written map[string]bool, ok bool, err error)
 }

@@ -15,7 +15,7 @@ type PluginAPI interface {
 // PluginKV is KV on the plugin KV store.
 type PluginKV struct {
 	api  PluginAPI
-	bulk func(keys []string) (map[string][]byte, bool, error)
+	bulk BulkKV
 }
 
 var _ KV = (*PluginKV)(nil)
@@ -23,10 +23,10 @@ var _ KV = (*PluginKV)(nil)
 // NewPluginKV wraps the plugin API.
 func NewPluginKV(api PluginAPI) *PluginKV { return &PluginKV{api: api} }
 
-// WithBulkReads lets GetMany read many keys with one call of read, which
-// reports false when it cannot (then the keys are read one by one).
-func (p *PluginKV) WithBulkReads(read func(keys []string) (map[string][]byte, bool, error)) *PluginKV {
-	p.bulk = read
+// WithBulk lets the KV read and compare-and-set many keys with one call of
+// bulk, which reports false when it cannot (then keys go one by one).
+func (p *PluginKV) WithBulk(bulk BulkKV) *PluginKV {
+	p.bulk = bulk
 	return p
 }
 
@@ -35,7 +35,15 @@ func (p *PluginKV) GetMany(keys []string) (map[string][]byte, bool, error) {
 	if p.bulk == nil {
 		return nil, false, nil
 	}
-	return p.bulk(keys)
+	return p.bulk.GetMany(keys)
+}
+
+// CompareAndSetMany implements BulkKV.
+func (p *PluginKV) CompareAndSetMany(keys []string, olds, news [][]byte) (map[string]bool, bool, error) {
+	if p.bulk == nil {
+		return nil, false, nil
+	}
+	return p.bulk.CompareAndSetMany(keys, olds, news)
 }
 
 // Get implements KV.

@@ -6,7 +6,7 @@ import "sync"
 // few KB each.
 const (
 	recentKeys  = 4096
-	recentBytes = 8 << 20
+	recentBytes = 4 << 20
 )
 
 // recentValues remembers the last value seen of a bounded number of keys.
