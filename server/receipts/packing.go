@@ -100,6 +100,14 @@ func (s *Service) preload(postIDs []string) preloaded {
 	return p
 }
 
+// record is a preloaded post's record (nil when untracked).
+func (p preloaded) record(s *Service, postID string) (*PostRecord, error) {
+	if p.failed || p.retry[postID] {
+		return s.post(postID)
+	}
+	return p.recs[postID], nil
+}
+
 // visible is visibleRecord for a preloaded post.
 func (s *Service) visible(p preloaded, access *accessCache, postID string) (*PostRecord, string, error) {
 	if p.failed || p.retry[postID] {

@@ -238,19 +238,19 @@ func (c conversation) skips(e IndexEntry, userID string) bool {
 // readSince records, as the user's read at time at, the conversation's
 // tracked posts indexed since the watermark from (less a margin) and created
 // at or before until, then raises the watermark. It returns the reads
-// recorded.
+// recorded. The posts are read at once and their reads committed at once.
 func (s *Service) readSince(idx *ChannelIndex, pv privacy, userID string, c conversation, from, until, at int64) (int, error) {
-	n := 0
+	var ids []string
 	err := s.walkIndex(c.channelID, idx, from-indexMarginMillis, func(e IndexEntry) error {
-		if e.CreateAt > until || c.skips(e, userID) {
-			return nil
+		if e.CreateAt <= until && !c.skips(e, userID) {
+			ids = append(ids, e.PostID)
 		}
-		recorded, err := s.readIndexed(pv, userID, e.PostID, c.rootID, at)
-		if recorded {
-			n++
-		}
-		return err
+		return nil
 	})
+	if err != nil {
+		return 0, err
+	}
+	n, err := s.readPosts(pv, userID, c.rootID, ids, at)
 	if err != nil {
 		return n, err
 	}
@@ -260,18 +260,46 @@ func (s *Service) readSince(idx *ChannelIndex, pv privacy, userID string, c conv
 	return n, errors.Wrap(s.store.RaiseWatermark(c.markID, userID, safe), "failed to save read watermark")
 }
 
-// readIndexed records a read of an indexed post if the user is a recipient
-// and, with rootID set, the post is in that thread (index entries written
-// before they carried the root do not say).
-func (s *Service) readIndexed(pv privacy, userID, postID, rootID string, at int64) (bool, error) {
-	rec, err := s.post(postID)
-	if err != nil {
-		return false, errors.Wrap(err, "failed to load tracked post")
+// readPosts records the user's reads of indexed posts (those of the thread
+// rootID, when set; index entries written before they carried the root do
+// not say) and returns how many it recorded.
+func (s *Service) readPosts(pv privacy, userID, rootID string, ids []string, at int64) (int, error) {
+	if len(ids) == 0 {
+		return 0, nil
 	}
-	if rec != nil && rootID != "" && postID != rootID && rec.RootID != rootID {
-		return false, nil
+	loaded := s.preload(ids)
+	var toWrite []*pendingRead
+	recs := map[string]*PostRecord{}
+	for _, id := range ids {
+		rec, err := loaded.record(s, id)
+		if err != nil {
+			return 0, errors.Wrap(err, "failed to load tracked post")
+		}
+		if rec == nil || rootID != "" && id != rootID && rec.RootID != rootID ||
+			rec.AuthorID == userID || s.expired(rec) {
+			continue // deleted, outside the thread, the user's own, or expired
+		}
+		r, _, err := s.readToWrite(id, rec, pv, userID, at)
+		if err != nil {
+			return 0, err
+		}
+		if r != nil {
+			toWrite, recs[id] = append(toWrite, r), rec
+		}
 	}
-	return s.readRecord(pv, userID, postID, rec, at)
+	s.commitReads(toWrite)
+	n := 0
+	var firstErr error
+	for _, r := range toWrite {
+		reason, err := s.written(r, recs[r.postID])
+		if err == nil && reason == "" {
+			n++
+		}
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
+	return n, firstErr
 }
 
 func (s *Service) readRecord(pv privacy, userID, postID string, rec *PostRecord, at int64) (bool, error) {
