@@ -33,45 +33,47 @@ func (b bulkKV) CompareAndSetMany(keys []string, olds, news [][]byte) (map[strin
 	return written, true, err
 }
 
+// Rows are aggregated into arrays: the handle the plugin API lends plugins
+// goes through RPC for every row it returns, so one row of arrays costs one
+// round trip where a row per key would cost one per key.
+
 func (v *serverDB) pluginValues(keys []string, now int64) (map[string][]byte, error) {
-	rows, err := v.db.Query(`SELECT PKey, PValue FROM PluginKeyValueStore
+	var found pq.StringArray
+	var values pq.ByteaArray
+	err := v.db.QueryRow(`SELECT COALESCE(array_agg(PKey), '{}'), COALESCE(array_agg(PValue), '{}')
+		FROM PluginKeyValueStore
 		WHERE PluginId = $1 AND PKey = ANY($2) AND (ExpireAt = 0 OR ExpireAt > $3)`,
-		pluginID, pq.Array(keys), now)
+		pluginID, pq.Array(keys), now).Scan(&found, &values)
 	if err != nil {
 		return nil, errors.Wrap(err, "failed to read KV values")
 	}
-	defer rows.Close()
-	out := make(map[string][]byte, len(keys))
-	for rows.Next() {
-		var key string
-		var value []byte
-		if err := rows.Scan(&key, &value); err != nil {
-			return nil, errors.Wrap(err, "failed to read a KV value")
-		}
-		out[key] = value
+	if len(found) != len(values) {
+		return nil, errors.New("failed to read KV values: keys and values differ in number")
 	}
-	return out, errors.Wrap(rows.Err(), "failed to read KV values")
+	out := make(map[string][]byte, len(found))
+	for i, key := range found {
+		out[key] = values[i]
+	}
+	return out, nil
 }
 
 // comparePluginValues is one UPDATE of every row whose value is still the
 // old one; PostgreSQL decides each row on its own.
 func (v *serverDB) comparePluginValues(keys []string, olds, news [][]byte, now int64) (map[string]bool, error) {
-	rows, err := v.db.Query(`UPDATE PluginKeyValueStore AS kv SET PValue = c.new, ExpireAt = 0
+	var updated pq.StringArray
+	err := v.db.QueryRow(`WITH written AS (
+		UPDATE PluginKeyValueStore AS kv SET PValue = c.new, ExpireAt = 0
 		FROM unnest($2::text[], $3::bytea[], $4::bytea[]) AS c(key, old, new)
 		WHERE kv.PluginId = $1 AND kv.PKey = c.key AND kv.PValue = c.old AND (kv.ExpireAt = 0 OR kv.ExpireAt > $5)
-		RETURNING kv.PKey`,
-		pluginID, pq.Array(keys), pq.ByteaArray(olds), pq.ByteaArray(news), now)
+		RETURNING kv.PKey)
+		SELECT COALESCE(array_agg(PKey), '{}') FROM written`,
+		pluginID, pq.Array(keys), pq.ByteaArray(olds), pq.ByteaArray(news), now).Scan(&updated)
 	if err != nil {
 		return nil, errors.Wrap(err, "failed to write KV values")
 	}
-	defer rows.Close()
-	written := make(map[string]bool, len(keys))
-	for rows.Next() {
-		var key string
-		if err := rows.Scan(&key); err != nil {
-			return nil, errors.Wrap(err, "failed to read a written KV key")
-		}
+	written := make(map[string]bool, len(updated))
+	for _, key := range updated {
 		written[key] = true
 	}
-	return written, errors.Wrap(rows.Err(), "failed to write KV values")
+	return written, nil
 }

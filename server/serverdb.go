@@ -56,41 +56,50 @@ func errString(err error) string {
 	return err.Error()
 }
 
+// The queries below return one row of arrays, not a row per member, post or
+// channel: the handle goes through RPC for every row (see kvdb.go).
+
 func (v *serverDB) channelViews(channelID string) ([]receipts.View, error) {
-	rows, err := v.db.Query(`SELECT UserId, LastViewedAt FROM ChannelMembers WHERE ChannelId = $1`, channelID)
+	var users pq.StringArray
+	var viewed pq.Int64Array
+	err := v.db.QueryRow(`SELECT COALESCE(array_agg(UserId), '{}'), COALESCE(array_agg(LastViewedAt), '{}')
+		FROM ChannelMembers WHERE ChannelId = $1`, channelID).Scan(&users, &viewed)
+	if err != nil || len(users) != len(viewed) {
+		return nil, errors.Wrap(orMismatch(err), "failed to read channel views")
+	}
+	out := make([]receipts.View, len(users))
+	for i := range users {
+		out[i] = receipts.View{UserID: users[i], LastViewedAt: viewed[i]}
+	}
+	return out, nil
+}
+
+// orMismatch is err, or the error of arrays that should be as long as each other.
+func orMismatch(err error) error {
 	if err != nil {
-		return nil, errors.Wrap(err, "failed to read channel views")
+		return err
 	}
-	defer rows.Close()
-	var out []receipts.View
-	for rows.Next() {
-		var view receipts.View
-		if err := rows.Scan(&view.UserID, &view.LastViewedAt); err != nil {
-			return nil, errors.Wrap(err, "failed to read a channel view")
-		}
-		out = append(out, view)
-	}
-	return out, errors.Wrap(rows.Err(), "failed to read channel views")
+	return errors.New("the aggregated columns differ in length")
 }
 
 func (v *serverDB) digests(channelIDs []string) (map[string]receipts.ViewDigest, error) {
-	rows, err := v.db.Query(`SELECT cm.ChannelId, COUNT(*), COALESCE(SUM(cm.LastViewedAt), 0), MAX(c.LastPostAt)
-		FROM ChannelMembers cm JOIN Channels c ON c.Id = cm.ChannelId
-		WHERE cm.ChannelId = ANY($1) GROUP BY cm.ChannelId`, pq.Array(channelIDs))
-	if err != nil {
-		return nil, errors.Wrap(err, "failed to sum up channel views")
+	var ids pq.StringArray
+	var members, sums, lastPosts pq.Int64Array
+	err := v.db.QueryRow(`SELECT COALESCE(array_agg(id), '{}'), COALESCE(array_agg(n), '{}'),
+			COALESCE(array_agg(viewed), '{}'), COALESCE(array_agg(lastpost), '{}')
+		FROM (SELECT cm.ChannelId AS id, COUNT(*) AS n, COALESCE(SUM(cm.LastViewedAt), 0)::bigint AS viewed,
+				MAX(c.LastPostAt) AS lastpost
+			FROM ChannelMembers cm JOIN Channels c ON c.Id = cm.ChannelId
+			WHERE cm.ChannelId = ANY($1) GROUP BY cm.ChannelId) per_channel`,
+		pq.Array(channelIDs)).Scan(&ids, &members, &sums, &lastPosts)
+	if err != nil || len(ids) != len(members) || len(ids) != len(sums) || len(ids) != len(lastPosts) {
+		return nil, errors.Wrap(orMismatch(err), "failed to sum up channel views")
 	}
-	defer rows.Close()
-	out := make(map[string]receipts.ViewDigest, len(channelIDs))
-	for rows.Next() {
-		var id string
-		var d receipts.ViewDigest
-		if err := rows.Scan(&id, &d.Members, &d.Sum, &d.LastPostAt); err != nil {
-			return nil, errors.Wrap(err, "failed to read a view summary")
-		}
-		out[id] = d
+	out := make(map[string]receipts.ViewDigest, len(ids))
+	for i, id := range ids {
+		out[id] = receipts.ViewDigest{Members: int(members[i]), Sum: sums[i], LastPostAt: lastPosts[i]}
 	}
-	return out, errors.Wrap(rows.Err(), "failed to sum up channel views")
+	return out, nil
 }
 
 func (v *serverDB) total(channelIDs []string) (receipts.ViewDigest, error) {
@@ -102,47 +111,47 @@ func (v *serverDB) total(channelIDs []string) (receipts.ViewDigest, error) {
 }
 
 func (v *serverDB) members(channelID string) ([]receipts.Member, error) {
-	rows, err := v.db.Query(`SELECT u.Id, u.Username, b.UserId IS NOT NULL, u.DeleteAt = 0 FROM ChannelMembers cm
-		JOIN Users u ON u.Id = cm.UserId LEFT JOIN Bots b ON b.UserId = u.Id WHERE cm.ChannelId = $1`, channelID)
-	if err != nil {
-		return nil, errors.Wrap(err, "failed to read channel members")
+	var ids, names pq.StringArray
+	var bots, active pq.BoolArray
+	err := v.db.QueryRow(`SELECT COALESCE(array_agg(u.Id), '{}'), COALESCE(array_agg(u.Username), '{}'),
+			COALESCE(array_agg(b.UserId IS NOT NULL), '{}'), COALESCE(array_agg(u.DeleteAt = 0), '{}')
+		FROM ChannelMembers cm JOIN Users u ON u.Id = cm.UserId LEFT JOIN Bots b ON b.UserId = u.Id
+		WHERE cm.ChannelId = $1`, channelID).Scan(&ids, &names, &bots, &active)
+	if err != nil || len(ids) != len(names) || len(ids) != len(bots) || len(ids) != len(active) {
+		return nil, errors.Wrap(orMismatch(err), "failed to read channel members")
 	}
-	defer rows.Close()
-	var out []receipts.Member
-	for rows.Next() {
-		var m receipts.Member
-		if err := rows.Scan(&m.UserID, &m.Username, &m.IsBot, &m.Active); err != nil {
-			return nil, errors.Wrap(err, "failed to read a channel member")
-		}
-		out = append(out, m)
+	out := make([]receipts.Member, len(ids))
+	for i := range ids {
+		out[i] = receipts.Member{UserID: ids[i], Username: names[i], IsBot: bots[i], Active: active[i]}
 	}
-	return out, errors.Wrap(rows.Err(), "failed to read channel members")
+	return out, nil
 }
 
 // postsSince lists what the domain needs of the channel's posts created at or
 // after since: the props as text ('true' for true or "true").
 func (v *serverDB) postsSince(channelID string, since int64) ([]receipts.Post, error) {
-	rows, err := v.db.Query(`SELECT Id, UserId, RootId, CreateAt, Type,
-		COALESCE(Props->>'from_webhook', ''), Props->>'read_receipt'
-		FROM Posts WHERE ChannelId = $1 AND DeleteAt = 0 AND CreateAt >= $2`, channelID, since)
-	if err != nil {
-		return nil, errors.Wrap(err, "failed to list recent posts")
+	var ids, users, roots, types, fromWebhook, readReceipt pq.StringArray
+	var created pq.Int64Array
+	var asks pq.BoolArray
+	err := v.db.QueryRow(`SELECT COALESCE(array_agg(Id), '{}'), COALESCE(array_agg(UserId), '{}'),
+			COALESCE(array_agg(RootId), '{}'), COALESCE(array_agg(CreateAt), '{}'), COALESCE(array_agg(Type), '{}'),
+			COALESCE(array_agg(COALESCE(Props->>'from_webhook', '')), '{}'),
+			COALESCE(array_agg(Props ? 'read_receipt'), '{}'), COALESCE(array_agg(COALESCE(Props->>'read_receipt', '')), '{}')
+		FROM Posts WHERE ChannelId = $1 AND DeleteAt = 0 AND CreateAt >= $2`, channelID, since).
+		Scan(&ids, &users, &roots, &created, &types, &fromWebhook, &asks, &readReceipt)
+	n := len(ids)
+	if err != nil || len(users) != n || len(roots) != n || len(created) != n || len(types) != n ||
+		len(fromWebhook) != n || len(asks) != n || len(readReceipt) != n {
+		return nil, errors.Wrap(orMismatch(err), "failed to list recent posts")
 	}
-	defer rows.Close()
-	var out []receipts.Post
-	for rows.Next() {
-		p := receipts.Post{ChannelID: channelID}
-		var fromWebhook string
-		var readReceipt sql.NullString
-		if err := rows.Scan(&p.ID, &p.UserID, &p.RootID, &p.CreateAt, &p.Type, &fromWebhook, &readReceipt); err != nil {
-			return nil, errors.Wrap(err, "failed to read a recent post")
+	out := make([]receipts.Post, n)
+	for i := range ids {
+		out[i] = receipts.Post{ID: ids[i], ChannelID: channelID, UserID: users[i], RootID: roots[i],
+			CreateAt: created[i], Type: types[i], FromWebhook: fromWebhook[i] == "true"}
+		if asks[i] {
+			asked := readReceipt[i] == "true"
+			out[i].ReadReceipt = &asked
 		}
-		p.FromWebhook = fromWebhook == "true"
-		if readReceipt.Valid {
-			asked := readReceipt.String == "true"
-			p.ReadReceipt = &asked
-		}
-		out = append(out, p)
 	}
-	return out, errors.Wrap(rows.Err(), "failed to list recent posts")
+	return out, nil
 }
