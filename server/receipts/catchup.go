@@ -35,8 +35,11 @@ type lookedAt struct {
 }
 
 // trackRecent tracks the channel's recent posts that ask for receipts but
-// are not tracked yet, and returns how many it tracked.
-func (s *Service) trackRecent(channelID string) (int, error) {
+// are not tracked yet, and returns how many it tracked. A read by one user
+// (reader set) passes over that user's own posts, which it would not read:
+// their hooks track them, so an author's burst of posts does not track each
+// other's posts ahead of their hooks.
+func (s *Service) trackRecent(channelID, reader string) (int, error) {
 	now := s.nowMillis()
 	since, known := s.catchUp.since(channelID, now)
 	posts, err := s.mm.PostsSince(channelID, since)
@@ -46,7 +49,7 @@ func (s *Service) trackRecent(channelID string) (int, error) {
 	checked := map[string]int64{}
 	tracked := 0
 	for _, p := range posts {
-		if p.CreateAt < since || isSystemPost(p) {
+		if p.CreateAt < since || isSystemPost(p) || p.UserID == reader {
 			continue
 		}
 		if _, ok := known[p.ID]; !ok {

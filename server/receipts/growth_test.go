@@ -152,3 +152,22 @@ func TestLateTrackingJudgesThePostByItsTime(t *testing.T) {
 	e.svc.PostCreated(off) // the hook, late
 	assert.Equal(t, receipts.ReasonNotTracked, e.skipReason(e.read(bob, off.ID), off.ID))
 }
+
+// TestAuthorsBurstLeavesTheirPostsToTheirHooks: the catch-up before an
+// author's implied read tracks others' posts the hook has not reached (the
+// author reads them), not the author's own, which their hooks track: a burst
+// of posts does not track each of them twice.
+func TestAuthorsBurstLeavesTheirPostsToTheirHooks(t *testing.T) {
+	e := newEnv(t)
+	alice, bob := e.mm.addUser("alice"), e.mm.addUser("bob")
+	ch := e.mm.addChannel(receipts.ChannelGroup, alice, bob, e.mm.addUser("carol"))
+	e.post(ch, alice)
+	own := e.unhooked(ch, alice)
+	other := e.unhooked(ch, bob)
+	e.post(ch, alice)
+	assert.Equal(t, 0, e.indexed(ch, own.ID), "the author's own post waits for its hook")
+	assert.Equal(t, 1, e.indexed(ch, other.ID), "another's post is tracked, and read by the author")
+	assert.Equal(t, 1, e.receipt(bob, other.ID).ReadCount)
+	e.svc.PostCreated(own)
+	assert.Equal(t, 1, e.indexed(ch, own.ID))
+}

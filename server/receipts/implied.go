@@ -21,7 +21,7 @@ func (s *Service) readBeforeIn(pv privacy, userID string, p Post, at int64) erro
 	if err != nil || idx == nil { // a channel that never had a tracked post costs one read
 		return errors.Wrap(err, "failed to load channel index")
 	}
-	tracked, err := s.trackRecent(p.ChannelID)
+	tracked, err := s.trackRecent(p.ChannelID, userID)
 	if err != nil {
 		return err
 	}

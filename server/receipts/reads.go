@@ -173,7 +173,7 @@ func (s *Service) MarkChannelRead(userID, channelID string, until int64) (int, e
 	if _, err := s.visibleChannel(userID, channelID); err != nil {
 		return 0, err
 	}
-	if _, err := s.trackRecent(channelID); err != nil {
+	if _, err := s.trackRecent(channelID, userID); err != nil {
 		return 0, err
 	}
 	return s.readConversation(userID, channelID, until, now)
@@ -257,6 +257,8 @@ func (s *Service) readSince(idx *ChannelIndex, pv privacy, userID string, c conv
 	// Posts are indexed a moment after they are created, so the watermark
 	// stays a margin behind now: a repeat soon after walks the recent posts again.
 	safe := min(until, s.nowMillis()-indexMarginMillis)
+	unlock := s.markLocks.lock(c.markID + userID) // one raise at a time per watermark on a server
+	defer unlock()
 	return n, errors.Wrap(s.store.RaiseWatermark(c.markID, userID, safe), "failed to save read watermark")
 }
 

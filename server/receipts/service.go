@@ -23,6 +23,8 @@ type Service struct {
 	members        *memberSets
 	notifier       *notifier
 	postLocks      stripedLocks
+	indexLocks     stripedLocks
+	markLocks      stripedLocks
 	commits        commitQueue
 	views          viewState
 	catchUp        catchUp

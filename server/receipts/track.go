@@ -156,8 +156,13 @@ func recipientCount(snap *Snapshot, authorID string) int {
 	return len(snap.Users)
 }
 
-// indexPost appends a tracked post to its channel's index.
+// indexPost appends a tracked post to its channel's index. Posts of one
+// channel are indexed one at a time on a server, so that concurrent posts
+// conflict only with other servers' (and each update starts from the index
+// this server wrote last).
 func (s *Service) indexPost(channelID string, e IndexEntry) error {
+	unlock := s.indexLocks.lock(channelID)
+	defer unlock()
 	err := s.store.UpdateChannelIndex(channelID, func(idx *ChannelIndex) error {
 		idx.Version = FormatVersion
 		for _, t := range idx.Tail {
