@@ -25,17 +25,23 @@ type pendingRead struct {
 	done   chan struct{}
 }
 
-// commitQueue holds the reads waiting for the next write.
-type commitQueue struct {
+// committer is the group commit: the reads waiting for the next write, and
+// what it needs to write them.
+type committer struct {
 	mu      sync.Mutex
 	pending map[string][]*pendingRead // by post
 	writing bool
+
+	// update is UpdatePosts on unpacked records; writeChunk stores a full
+	// chunk of a post's reads; recorded is told of each post that got a read.
+	update     func(postIDs []string, fn func(postID string, rec *PostRecord) error) map[string]error
+	writeChunk func(postID string, rec *PostRecord, k int, entries []ReadEntry) error
+	recorded   func(postID string)
 }
 
-// commitReads writes reads (of different posts, or not) and waits until each
+// commit writes reads (of different posts, or not) and waits until each
 // is decided. It returns once all are.
-func (s *Service) commitReads(reads []*pendingRead) {
-	q := &s.commits
+func (q *committer) commit(reads []*pendingRead) {
 	q.mu.Lock()
 	if q.pending == nil {
 		q.pending = map[string][]*pendingRead{}
@@ -48,7 +54,7 @@ func (s *Service) commitReads(reads []*pendingRead) {
 	q.writing = true
 	q.mu.Unlock()
 	if lead {
-		s.writeQueued()
+		q.writeQueued()
 	}
 	for _, r := range reads {
 		<-r.done
@@ -56,8 +62,7 @@ func (s *Service) commitReads(reads []*pendingRead) {
 }
 
 // writeQueued writes rounds of queued reads until none are left.
-func (s *Service) writeQueued() {
-	q := &s.commits
+func (q *committer) writeQueued() {
 	for {
 		q.mu.Lock()
 		round := q.pending
@@ -68,21 +73,21 @@ func (s *Service) writeQueued() {
 			return
 		}
 		q.mu.Unlock()
-		s.writeRound(round)
+		q.writeRound(round)
 	}
 }
 
 // writeRound adds the reads of a round to their posts. A read that did not
 // fit (its post's Tail filled up) goes back to the queue for the next round.
-func (s *Service) writeRound(round map[string][]*pendingRead) {
+func (q *committer) writeRound(round map[string][]*pendingRead) {
 	ids := make([]string, 0, len(round))
 	for id := range round {
 		ids = append(ids, id)
 	}
 	decided := map[string]int{}
 	var mu sync.Mutex
-	errs := s.updatePosts(ids, func(postID string, rec *PostRecord) error {
-		n, err := s.addReads(postID, rec, round[postID])
+	errs := q.update(ids, func(postID string, rec *PostRecord) error {
+		n, err := q.addReads(postID, rec, round[postID])
 		mu.Lock()
 		decided[postID] = n
 		mu.Unlock()
@@ -94,19 +99,19 @@ func (s *Service) writeRound(round map[string][]*pendingRead) {
 		n := decided[id]
 		switch {
 		case errors.Is(err, ErrNotFound): // deleted meanwhile
-			n = s.fail(reads, ReasonNotTracked, nil)
+			n = fail(reads, ReasonNotTracked, nil)
 		case err != nil:
-			n = s.fail(reads, "", errors.Wrap(err, "failed to record read"))
+			n = fail(reads, "", errors.Wrap(err, "failed to record read"))
 		}
-		s.finish(id, reads[:n])
+		q.finish(id, reads[:n])
 		again = append(again, reads[n:]...)
 	}
 	if len(again) > 0 {
-		s.requeue(again)
+		q.requeue(again)
 	}
 }
 
-func (s *Service) fail(reads []*pendingRead, reason string, err error) int {
+func fail(reads []*pendingRead, reason string, err error) int {
 	for _, r := range reads {
 		r.reason, r.err = reason, err
 	}
@@ -114,19 +119,18 @@ func (s *Service) fail(reads []*pendingRead, reason string, err error) int {
 }
 
 // finish tells the post's decided readers, and the author when one was recorded.
-func (s *Service) finish(postID string, reads []*pendingRead) {
+func (q *committer) finish(postID string, reads []*pendingRead) {
 	recorded := false
 	for _, r := range reads {
 		recorded = recorded || (r.reason == "" && r.err == nil)
 		close(r.done)
 	}
 	if recorded {
-		s.notifier.touch(postID)
+		q.recorded(postID)
 	}
 }
 
-func (s *Service) requeue(reads []*pendingRead) {
-	q := &s.commits
+func (q *committer) requeue(reads []*pendingRead) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	for _, r := range reads {
@@ -140,9 +144,9 @@ func (s *Service) requeue(reads []*pendingRead) {
 // it, so writing it ahead of the record is harmless even when this writer
 // loses the compare-and-set. Reads that would fill Tail again wait for the
 // next round. It may run again on a fresher record: it starts over each time.
-func (s *Service) addReads(postID string, rec *PostRecord, todo []*pendingRead) (int, error) {
+func (q *committer) addReads(postID string, rec *PostRecord, todo []*pendingRead) (int, error) {
 	decided, added := 0, 0
-	flush := func(k int, entries []ReadEntry) error { return s.writeChunk(postID, rec, k, entries) }
+	flush := func(k int, entries []ReadEntry) error { return q.writeChunk(postID, rec, k, entries) }
 	for _, r := range todo {
 		if rec.Readers.Has(r.index) {
 			r.reason = ReasonAlreadyRead

@@ -29,7 +29,7 @@ func (s *Service) RecordReads(userID string, postIDs []string) (ReadResult, erro
 	parallel(len(ids), func(i int) {
 		recs[i], toWrite[i], reasons[i], errs[i] = s.readOne(access, pv, userID, ids[i], loaded, now)
 	})
-	s.commitReads(slices.DeleteFunc(slices.Clone(toWrite), func(r *pendingRead) bool { return r == nil }))
+	s.commits.commit(slices.DeleteFunc(slices.Clone(toWrite), func(r *pendingRead) bool { return r == nil }))
 	for i, r := range toWrite {
 		if r != nil {
 			reasons[i], errs[i] = s.written(r, recs[i])
@@ -128,7 +128,7 @@ func (s *Service) recordRead(postID string, rec *PostRecord, pv privacy, userID 
 	if r == nil {
 		return reason, err
 	}
-	s.commitReads([]*pendingRead{r})
+	s.commits.commit([]*pendingRead{r})
 	return s.written(r, rec)
 }
 
@@ -289,7 +289,7 @@ func (s *Service) readPosts(pv privacy, userID, rootID string, ids []string, at 
 			toWrite, recs[id] = append(toWrite, r), rec
 		}
 	}
-	s.commitReads(toWrite)
+	s.commits.commit(toWrite)
 	n := 0
 	var firstErr error
 	for _, r := range toWrite {

@@ -25,7 +25,7 @@ type Service struct {
 	postLocks      stripedLocks
 	indexLocks     stripedLocks
 	markLocks      stripedLocks
-	commits        commitQueue
+	commits        *committer
 	views          viewState
 	catchUp        catchUp
 	readEvents     ReadEvents
@@ -79,6 +79,7 @@ func New(d Deps) *Service {
 		interval = time.Second
 	}
 	s.notifier = newNotifier(interval, s.publishReceipts)
+	s.commits = &committer{update: s.updatePosts, writeChunk: s.writeChunk, recorded: s.notifier.touch}
 	s.views.settled = map[string]int{}
 	s.views.polled = map[string]int64{}
 	s.views.digests = map[string]ViewDigest{}
