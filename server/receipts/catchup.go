@@ -53,7 +53,7 @@ func (s *Service) trackRecent(channelID, reader string) (int, error) {
 			continue
 		}
 		if _, ok := known[p.ID]; !ok {
-			rec, err := s.post(p.ID)
+			rec, err := s.records.post(p.ID)
 			if err == nil && rec == nil {
 				rec, err = s.trackLate(p)
 				if rec != nil {
@@ -123,7 +123,7 @@ func (c *catchUp) done(channelID string, now int64, checked map[string]int64) {
 // readPost records a read of a post that an action implies (a reaction),
 // tracking it first if its posted hook has not run yet.
 func (s *Service) readPost(pv privacy, userID string, p Post, at int64) (bool, error) {
-	rec, err := s.post(p.ID)
+	rec, err := s.records.post(p.ID)
 	if err == nil && rec == nil {
 		rec, err = s.trackLate(p)
 	}

@@ -59,13 +59,21 @@ func unpackReads(packed string, snap *Snapshot, base int64) ([]ReadEntry, error)
 	return out, nil
 }
 
+// postRecords are the tracked posts' records as the rest of the domain sees
+// them: reads unpacked.
+type postRecords struct {
+	store    PostStore
+	snapshot func(id string) (*Snapshot, error)
+	log      Logger
+}
+
 // post loads a tracked post (nil when untracked) with its reads unpacked.
-func (s *Service) post(postID string) (*PostRecord, error) {
-	rec, err := s.store.Post(postID)
+func (r *postRecords) post(postID string) (*PostRecord, error) {
+	rec, err := r.store.Post(postID)
 	if err != nil || rec == nil {
 		return rec, err
 	}
-	return rec, s.unpackRecord(rec)
+	return rec, r.unpack(rec)
 }
 
 // preloaded is a batch's tracked posts, read at once. A post whose record
@@ -78,21 +86,21 @@ type preloaded struct {
 }
 
 // preload reads the tracked posts among postIDs in one read when the KV allows.
-func (s *Service) preload(postIDs []string) preloaded {
+func (r *postRecords) preload(postIDs []string) preloaded {
 	valid := make([]string, 0, len(postIDs))
 	for _, id := range postIDs {
 		if IsValidID(id) {
 			valid = append(valid, id)
 		}
 	}
-	recs, err := s.store.Posts(valid)
+	recs, err := r.store.Posts(valid)
 	if err != nil {
-		s.log.Warn("failed to read a batch of tracked posts; reading them one by one", "err", err.Error())
+		r.log.Warn("failed to read a batch of tracked posts; reading them one by one", "err", err.Error())
 		return preloaded{failed: true}
 	}
 	p := preloaded{recs: recs, retry: map[string]bool{}}
 	for id, rec := range recs {
-		if err := s.unpackRecord(rec); err != nil {
+		if err := r.unpack(rec); err != nil {
 			delete(recs, id)
 			p.retry[id] = true
 		}
@@ -101,9 +109,9 @@ func (s *Service) preload(postIDs []string) preloaded {
 }
 
 // record is a preloaded post's record (nil when untracked).
-func (p preloaded) record(s *Service, postID string) (*PostRecord, error) {
+func (p preloaded) record(r *postRecords, postID string) (*PostRecord, error) {
 	if p.failed || p.retry[postID] {
-		return s.post(postID)
+		return r.post(postID)
 	}
 	return p.recs[postID], nil
 }
@@ -116,38 +124,24 @@ func (s *Service) visible(p preloaded, access *accessCache, postID string) (*Pos
 	return s.visibleLoaded(access, postID, p.recs[postID])
 }
 
-// updatePost is the store's UpdatePost on unpacked reads.
-func (s *Service) updatePost(postID string, fn func(*PostRecord) error) error {
-	_, err := s.store.UpdatePost(postID, func(rec *PostRecord) error {
-		if err := s.unpackRecord(rec); err != nil {
-			return err
-		}
-		if err := fn(rec); err != nil {
-			return err
-		}
-		return s.packRecord(rec)
-	})
-	return err
-}
-
 // updatePosts is the store's UpdatePosts on unpacked reads.
-func (s *Service) updatePosts(postIDs []string, fn func(postID string, rec *PostRecord) error) map[string]error {
-	return s.store.UpdatePosts(postIDs, func(postID string, rec *PostRecord) error {
-		if err := s.unpackRecord(rec); err != nil {
+func (r *postRecords) updatePosts(postIDs []string, fn func(postID string, rec *PostRecord) error) map[string]error {
+	return r.store.UpdatePosts(postIDs, func(postID string, rec *PostRecord) error {
+		if err := r.unpack(rec); err != nil {
 			return err
 		}
 		if err := fn(postID, rec); err != nil {
 			return err
 		}
-		return s.packRecord(rec)
+		return r.pack(rec)
 	})
 }
 
-func (s *Service) unpackRecord(rec *PostRecord) error {
+func (r *postRecords) unpack(rec *PostRecord) error {
 	if rec.PackedTail == "" && rec.PackedLate == "" {
 		return nil // no reads yet, or format 1
 	}
-	snap, err := s.snapshot(rec.Snapshot)
+	snap, err := r.snapshot(rec.Snapshot)
 	if err != nil {
 		return err
 	}
@@ -159,8 +153,8 @@ func (s *Service) unpackRecord(rec *PostRecord) error {
 	return err
 }
 
-func (s *Service) packRecord(rec *PostRecord) error {
-	snap, err := s.snapshot(rec.Snapshot)
+func (r *postRecords) pack(rec *PostRecord) error {
+	snap, err := r.snapshot(rec.Snapshot)
 	if err != nil {
 		return err
 	}
@@ -175,15 +169,15 @@ func (s *Service) packRecord(rec *PostRecord) error {
 }
 
 // readChunk loads chunk k of a post's reads.
-func (s *Service) readChunk(postID string, rec *PostRecord, k int) ([]ReadEntry, error) {
-	chunk, err := s.store.ReadChunk(postID, k)
+func (r *postRecords) readChunk(postID string, rec *PostRecord, k int) ([]ReadEntry, error) {
+	chunk, err := r.store.ReadChunk(postID, k)
 	if err != nil || chunk == nil {
 		return nil, err
 	}
 	if chunk.Legacy != nil {
 		return chunk.Legacy, nil
 	}
-	snap, err := s.snapshot(rec.Snapshot)
+	snap, err := r.snapshot(rec.Snapshot)
 	if err != nil {
 		return nil, err
 	}
@@ -191,8 +185,8 @@ func (s *Service) readChunk(postID string, rec *PostRecord, k int) ([]ReadEntry,
 }
 
 // writeChunk stores chunk k of a post's reads.
-func (s *Service) writeChunk(postID string, rec *PostRecord, k int, entries []ReadEntry) error {
-	snap, err := s.snapshot(rec.Snapshot)
+func (r *postRecords) writeChunk(postID string, rec *PostRecord, k int, entries []ReadEntry) error {
+	snap, err := r.snapshot(rec.Snapshot)
 	if err != nil {
 		return err
 	}
@@ -200,7 +194,7 @@ func (s *Service) writeChunk(postID string, rec *PostRecord, k int, entries []Re
 	if err != nil {
 		return err
 	}
-	return s.store.WriteChunk(postID, k, &ReadChunk{Version: FormatVersion, Reads: packed})
+	return r.store.WriteChunk(postID, k, &ReadChunk{Version: FormatVersion, Reads: packed})
 }
 
 // ReadChunk is one immutable chunk of a post's reads, packed. A format-1

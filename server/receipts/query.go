@@ -19,7 +19,7 @@ func (s *Service) QueryReceipts(userID string, postIDs []string) (QueryResult, e
 	answers := make([]Receipt, len(ids))
 	reasons := make([]string, len(ids))
 	errs := make([]error, len(ids))
-	loaded := s.preload(ids)
+	loaded := s.records.preload(ids)
 	abs := newAbsentees()
 	parallel(len(ids), func(i int) {
 		answers[i], reasons[i], errs[i] = s.queryOne(access, abs, userID, ids[i], loaded, cfg, pv)
@@ -108,7 +108,7 @@ func (s *Service) firstRead(postID string, rec *PostRecord) (ReadEntry, error) {
 	if rec.Chunks == 0 {
 		first = rec.Tail[0]
 	} else {
-		chunk, err := s.readChunk(postID, rec, 0)
+		chunk, err := s.records.readChunk(postID, rec, 0)
 		if err != nil || len(chunk) == 0 {
 			return ReadEntry{}, errors.Wrap(err, "failed to load first read")
 		}
@@ -137,7 +137,7 @@ func (s *Service) publishReceipts(postIDs []string) {
 	access := authorAccess{}
 	abs := newAbsentees()
 	for _, id := range postIDs {
-		rec, err := s.post(id)
+		rec, err := s.records.post(id)
 		if err != nil || rec == nil || pv.hides(rec.AuthorID) || !s.authorMaySee(rec, access) {
 			continue
 		}

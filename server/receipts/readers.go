@@ -163,7 +163,7 @@ func (s *Service) readRun(postID string, rec *PostRecord, k int) ([]ReadEntry, e
 	if k == rec.Chunks {
 		return rec.Tail, nil
 	}
-	chunk, err := s.readChunk(postID, rec, k)
+	chunk, err := s.records.readChunk(postID, rec, k)
 	return chunk, errors.Wrap(err, "failed to load readers")
 }
 

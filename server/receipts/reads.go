@@ -25,7 +25,7 @@ func (s *Service) RecordReads(userID string, postIDs []string) (ReadResult, erro
 	errs := make([]error, len(ids))
 	toWrite := make([]*pendingRead, len(ids))
 	recs := make([]*PostRecord, len(ids))
-	loaded := s.preload(ids)
+	loaded := s.records.preload(ids)
 	parallel(len(ids), func(i int) {
 		recs[i], toWrite[i], reasons[i], errs[i] = s.readOne(access, pv, userID, ids[i], loaded, now)
 	})
@@ -72,7 +72,7 @@ func (s *Service) visibleRecord(access *accessCache, postID string) (*PostRecord
 	if !IsValidID(postID) {
 		return nil, ReasonNotFound, nil
 	}
-	rec, err := s.post(postID)
+	rec, err := s.records.post(postID)
 	if err != nil {
 		return nil, "", errors.Wrap(err, "failed to load tracked post")
 	}
@@ -269,11 +269,11 @@ func (s *Service) readPosts(pv privacy, userID, rootID string, ids []string, at 
 	if len(ids) == 0 {
 		return 0, nil
 	}
-	loaded := s.preload(ids)
+	loaded := s.records.preload(ids)
 	var toWrite []*pendingRead
 	recs := map[string]*PostRecord{}
 	for _, id := range ids {
-		rec, err := loaded.record(s, id)
+		rec, err := loaded.record(s.records, id)
 		if err != nil {
 			return 0, errors.Wrap(err, "failed to load tracked post")
 		}

@@ -26,6 +26,7 @@ type Service struct {
 	indexLocks     stripedLocks
 	markLocks      stripedLocks
 	commits        *committer
+	records        *postRecords
 	views          viewState
 	catchUp        catchUp
 	readEvents     ReadEvents
@@ -79,7 +80,8 @@ func New(d Deps) *Service {
 		interval = time.Second
 	}
 	s.notifier = newNotifier(interval, s.publishReceipts)
-	s.commits = &committer{update: s.updatePosts, writeChunk: s.writeChunk, recorded: s.notifier.touch}
+	s.records = &postRecords{store: s.store, snapshot: s.snapshot, log: s.log}
+	s.commits = &committer{update: s.records.updatePosts, writeChunk: s.records.writeChunk, recorded: s.notifier.touch}
 	s.views.settled = map[string]int{}
 	s.views.polled = map[string]int64{}
 	s.views.digests = map[string]ViewDigest{}

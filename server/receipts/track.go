@@ -85,7 +85,7 @@ func (s *Service) track(p Post, cfg config.Config, pv privacy) (*PostRecord, err
 	}
 	s.watchChannel(p.ChannelID)
 	if !inserted {
-		rec, err = s.post(p.ID)
+		rec, err = s.records.post(p.ID)
 		return rec, errors.Wrap(err, "failed to load tracked post")
 	}
 	return rec, nil

@@ -41,7 +41,7 @@ func (s *Service) NewestOwnPost(userID, channelID, rootID string) (string, error
 			return nil
 		}
 		// The record says who wrote an older entry, and that the post still exists.
-		rec, err := s.post(e.PostID)
+		rec, err := s.records.post(e.PostID)
 		if err != nil {
 			return errors.Wrap(err, "failed to load tracked post")
 		}
