@@ -15,7 +15,7 @@ import (
 // 4–6 bytes instead of about 50 for {"u": id, "t": ms}. Records and chunks of
 // format 1 keep their JSON lists; they are read as they are and packed when
 // next written. The rest of the domain only sees unpacked reads: records go
-// through post and updatePost, chunks through readChunk and writeChunk.
+// through postRecords (post, preload, updatePosts, readChunk, writeChunk).
 
 func packReads(entries []ReadEntry, snap *Snapshot, base int64) (string, error) {
 	buf := make([]byte, 0, 5*len(entries))
