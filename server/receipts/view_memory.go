@@ -61,67 +61,67 @@ func (s *Service) watchChannel(channelID string) {
 }
 
 // dueSlowPoll reports whether a quiet channel is due, and if so notes the poll.
-func (s *Service) dueSlowPoll(channelID string, now int64) bool {
-	s.views.mu.Lock()
-	defer s.views.mu.Unlock()
-	if now-s.views.polled[channelID] < slowPollMillis {
+func (v *viewState) dueSlowPoll(channelID string, now int64) bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if now-v.polled[channelID] < slowPollMillis {
 		return false
 	}
-	s.views.polled[channelID] = now
+	v.polled[channelID] = now
 	return true
 }
 
 // seenViews returns the views this server applied in the channel (shared:
 // read only).
-func (s *Service) seenViews(channelID string) map[string]int64 {
-	s.views.mu.Lock()
-	defer s.views.mu.Unlock()
-	return maps.Clone(s.views.seen[channelID])
+func (v *viewState) seenViews(channelID string) map[string]int64 {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return maps.Clone(v.seen[channelID])
 }
 
-func (s *Service) markViewSeen(channelID string, v View) {
-	s.views.mu.Lock()
-	defer s.views.mu.Unlock()
-	m := s.views.seen[channelID]
+func (v *viewState) markViewSeen(channelID string, view View) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	m := v.seen[channelID]
 	if m == nil {
 		m = map[string]int64{}
-		s.views.seen[channelID] = m
+		v.seen[channelID] = m
 	}
-	m[v.UserID] = v.LastViewedAt
+	m[view.UserID] = view.LastViewedAt
 }
 
 // sameDigest reports whether the channel's views and newest post are what
 // they were when every view had been applied (or everyone had viewed).
-func (s *Service) sameDigest(channelID string, d ViewDigest) bool {
-	s.views.mu.Lock()
-	defer s.views.mu.Unlock()
-	old, ok := s.views.digests[channelID]
+func (v *viewState) sameDigest(channelID string, d ViewDigest) bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	old, ok := v.digests[channelID]
 	return ok && old == d
 }
 
-func (s *Service) markDigest(channelID string, m ViewMark) {
-	s.views.mu.Lock()
-	defer s.views.mu.Unlock()
-	s.views.digests[channelID] = ViewDigest{Members: m.Members, Sum: m.Sum, LastPostAt: m.LastPostAt}
+func (v *viewState) markDigest(channelID string, m ViewMark) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.digests[channelID] = ViewDigest{Members: m.Members, Sum: m.Sum, LastPostAt: m.LastPostAt}
 }
 
-func (s *Service) markDigestIfKnown(channelID string, m *ViewMark) {
+func (v *viewState) markDigestIfKnown(channelID string, m *ViewMark) {
 	if m != nil {
-		s.markDigest(channelID, *m)
+		v.markDigest(channelID, *m)
 	}
 }
 
-func (s *Service) isSettled(channelID string, size int) bool {
-	s.views.mu.Lock()
-	defer s.views.mu.Unlock()
-	at, ok := s.views.settled[channelID]
+func (v *viewState) isSettled(channelID string, size int) bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	at, ok := v.settled[channelID]
 	return ok && at == size
 }
 
-func (s *Service) markSettled(channelID string, size int) {
-	s.views.mu.Lock()
-	defer s.views.mu.Unlock()
-	s.views.settled[channelID] = size
+func (v *viewState) markSettled(channelID string, size int) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.settled[channelID] = size
 }
 
 // forgetUnwatched drops what is remembered of channels no longer watched, so

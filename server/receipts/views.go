@@ -69,7 +69,7 @@ func (s *Service) PollViews() (int, error) {
 			break
 		}
 		digest, ok := digests[ch.ID]
-		if now-ch.At <= dayMillis || s.dueSlowPoll(ch.ID, now) {
+		if now-ch.At <= dayMillis || s.views.dueSlowPoll(ch.ID, now) {
 			got, used, err := s.pollChannel(ch.ID, digest, ok && haveDigests)
 			total += got
 			pages += used
@@ -77,7 +77,7 @@ func (s *Service) PollViews() (int, error) {
 				s.log.Warn("failed to apply channel views", "channel_id", ch.ID, "err", err.Error())
 			}
 		}
-		allKnown = allKnown && ok && s.sameDigest(ch.ID, digest)
+		allKnown = allKnown && ok && s.views.sameDigest(ch.ID, digest)
 	}
 	s.rememberTotal(sum, allKnown)
 	return total, nil
@@ -150,7 +150,7 @@ func (s *Service) viewDigests(watched []WatchedChannel) (map[string]ViewDigest, 
 func (s *Service) pollChannel(channelID string, digest ViewDigest, haveDigest bool) (int, int, error) {
 	// No view moved and no post was made since every view was applied: the
 	// channel costs nothing, not even its index.
-	if haveDigest && s.sameDigest(channelID, digest) {
+	if haveDigest && s.views.sameDigest(channelID, digest) {
 		return 0, 0, nil
 	}
 	idx, err := s.store.ChannelIndex(channelID)
@@ -159,7 +159,7 @@ func (s *Service) pollChannel(channelID string, digest ViewDigest, haveDigest bo
 	}
 	if idx == nil || len(idx.Tail) == 0 {
 		// Nothing tracked here (any more): nothing to apply at this digest.
-		s.markDigestIfKnown(channelID, markOf(digest, haveDigest, 0))
+		s.views.markDigestIfKnown(channelID, markOf(digest, haveDigest, 0))
 		return 0, 0, nil
 	}
 	size := idx.Chunks*ChunkSize + len(idx.Tail) // changes with every newly indexed post
@@ -175,11 +175,11 @@ func (s *Service) pollChannel(channelID string, digest ViewDigest, haveDigest bo
 	}
 	state := ViewState{Version: FormatVersion}
 	if p.settles && p.firstErr == nil {
-		s.markSettled(channelID, size)
+		s.views.markSettled(channelID, size)
 		state.Settled = size
 	}
 	if mark != nil && p.firstErr == nil && !p.pending {
-		s.markDigest(channelID, *mark)
+		s.views.markDigest(channelID, *mark)
 		state.Applied = *mark
 	}
 	if err := s.saveViewState(channelID, state); err != nil {
@@ -200,8 +200,8 @@ func markOf(digest ViewDigest, haveDigest bool, size int) *ViewMark {
 // do: it is settled at this index size, or every view was applied at this
 // digest (known here, or from the KV when another server found it).
 func (s *Service) startPoll(channelID string, idx *ChannelIndex, size int, mark *ViewMark) (*channelPoll, error) {
-	if s.isSettled(channelID, size) {
-		s.markDigestIfKnown(channelID, mark)
+	if s.views.isSettled(channelID, size) {
+		s.views.markDigestIfKnown(channelID, mark)
 		return nil, nil
 	}
 	state, err := s.store.ViewState(channelID)
@@ -210,11 +210,11 @@ func (s *Service) startPoll(channelID string, idx *ChannelIndex, size int, mark 
 	}
 	switch {
 	case state.Settled == size:
-		s.markSettled(channelID, size)
-		s.markDigestIfKnown(channelID, mark)
+		s.views.markSettled(channelID, size)
+		s.views.markDigestIfKnown(channelID, mark)
 		return nil, nil
 	case mark != nil && state.Applied == *mark:
-		s.markDigest(channelID, *mark)
+		s.views.markDigest(channelID, *mark)
 		return nil, nil
 	}
 	// Views may have passed posts whose posted hook has not run (or failed).
@@ -256,7 +256,7 @@ func (s *Service) pollMembers(p *channelPoll) (int, error) {
 	if err != nil {
 		return 1, errors.Wrap(err, "failed to list channel memberships")
 	}
-	seen := s.seenViews(p.channelID)
+	seen := s.views.seenViews(p.channelID)
 	for _, v := range views {
 		p.settles = p.settles && v.LastViewedAt >= p.newest && p.pv.sendsAt(v.UserID, v.LastViewedAt)
 		if v.LastViewedAt <= seen[v.UserID] {
@@ -266,7 +266,7 @@ func (s *Service) pollMembers(p *channelPoll) (int, error) {
 		p.total += n
 		p.pending = p.pending || !done
 		if done {
-			s.markViewSeen(p.channelID, v)
+			s.views.markViewSeen(p.channelID, v)
 		}
 		if err != nil && p.firstErr == nil {
 			p.firstErr = err

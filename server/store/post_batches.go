@@ -1,0 +1,117 @@
+package store
+
+import (
+	"encoding/json"
+
+	"github.com/pkg/errors"
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/receipts"
+)
+
+// Batches of post records: one compare-and-set statement for many records
+// when the KV can (BulkKV), one record at a time otherwise.
+
+// UpdatePosts implements receipts.PostStore: UpdatePost for each post, with
+// one compare-and-set for all of them when the KV can. A post whose write
+// lost (another server wrote it meanwhile), or that was decided on a
+// remembered value that said there was nothing to do, goes through
+// UpdatePost on its own.
+func (s *Store) UpdatePosts(postIDs []string, fn func(postID string, rec *receipts.PostRecord) error) map[string]error {
+	errs := map[string]error{}
+	left := postIDs
+	if bulk, ok := s.kv.(BulkKV); ok && len(postIDs) > 1 {
+		left = s.updateAtOnce(bulk, postIDs, fn, errs)
+	}
+	for _, id := range left {
+		if _, err := s.UpdatePost(id, func(rec *receipts.PostRecord) error { return fn(id, rec) }); err != nil {
+			errs[id] = err
+		}
+	}
+	return errs
+}
+
+// updateAtOnce tries every post with one compare-and-set and returns those
+// that need UpdatePost.
+func (s *Store) updateAtOnce(bulk BulkKV, postIDs []string, fn func(string, *receipts.PostRecord) error, errs map[string]error) []string {
+	olds, guessed, ok := s.currentPosts(postIDs)
+	if !ok {
+		return postIDs
+	}
+	var left, keys []string
+	var oldValues, newValues [][]byte
+	for _, id := range postIDs {
+		key := postKey(id)
+		old := olds[id]
+		if old == nil {
+			errs[id] = receipts.ErrNotFound
+			continue
+		}
+		var rec receipts.PostRecord
+		if err := decode(key, old, &rec); err != nil {
+			errs[id] = err
+			continue
+		}
+		err := fn(id, &rec)
+		switch {
+		case errors.Is(err, receipts.ErrNoChange) && guessed[id]:
+			left = append(left, id)
+		case errors.Is(err, receipts.ErrNoChange):
+		case err != nil:
+			errs[id] = err
+		default:
+			data, err := json.Marshal(&rec)
+			if err != nil {
+				errs[id] = errors.Wrapf(err, "failed to encode %s", key)
+				continue
+			}
+			keys, oldValues, newValues = append(keys, key), append(oldValues, old), append(newValues, data)
+		}
+	}
+	if len(keys) == 0 {
+		return left
+	}
+	written, ok, err := bulk.CompareAndSetMany(keys, oldValues, newValues)
+	if err != nil {
+		s.warn("failed to write a batch of tracked posts at once; writing them one by one", "err", err.Error())
+	}
+	for i, key := range keys {
+		_, id := parseKey(key)
+		if ok && err == nil && written[key] {
+			s.recent.remember(key, newValues[i])
+			continue
+		}
+		s.recent.forget(key)
+		left = append(left, id)
+	}
+	return left
+}
+
+// currentPosts returns the posts' records as this server last saw them, and
+// reads those it has not seen in one call; guessed marks the remembered ones.
+// ok is false when that read could not be made.
+func (s *Store) currentPosts(postIDs []string) (olds map[string][]byte, guessed map[string]bool, ok bool) {
+	olds = make(map[string][]byte, len(postIDs))
+	guessed = map[string]bool{}
+	var unknown []string
+	for _, id := range postIDs {
+		if v := s.recent.recall(postKey(id)); v != nil {
+			olds[id], guessed[id] = v, true
+		} else {
+			unknown = append(unknown, id)
+		}
+	}
+	if len(unknown) == 0 {
+		return olds, guessed, true
+	}
+	read, ok, err := s.getMany(unknown)
+	if err != nil {
+		s.warn("failed to read a batch of tracked posts at once; reading them one by one", "err", err.Error())
+	}
+	if err != nil || !ok {
+		return nil, nil, false
+	}
+	for id, v := range read {
+		olds[id] = v
+		s.recent.remember(postKey(id), v)
+	}
+	return olds, guessed, true
+}

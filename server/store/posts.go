@@ -1,0 +1,126 @@
+package store
+
+import (
+	"encoding/json"
+
+	"github.com/pkg/errors"
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/receipts"
+)
+
+// Post implements receipts.PostStore.
+func (s *Store) Post(postID string) (*receipts.PostRecord, error) {
+	var rec receipts.PostRecord
+	ok, err := s.getRemembered(postKey(postID), &rec)
+	if !ok || err != nil {
+		return nil, err
+	}
+	return &rec, nil
+}
+
+// Posts implements receipts.PostStore: one read for all of them when the KV
+// can, else one per post. Untracked posts are absent from the map.
+func (s *Store) Posts(postIDs []string) (map[string]*receipts.PostRecord, error) {
+	out := make(map[string]*receipts.PostRecord, len(postIDs))
+	values, ok, err := s.getMany(postIDs)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		for _, id := range postIDs {
+			rec, err := s.Post(id)
+			if err != nil {
+				return nil, err
+			}
+			if rec != nil {
+				out[id] = rec
+			}
+		}
+		return out, nil
+	}
+	for id, data := range values {
+		var rec receipts.PostRecord
+		if err := decode(postKey(id), data, &rec); err != nil {
+			return nil, err
+		}
+		s.recent.remember(postKey(id), data)
+		out[id] = &rec
+	}
+	return out, nil
+}
+
+// getMany reads the records of posts with one call, by post id.
+func (s *Store) getMany(postIDs []string) (map[string][]byte, bool, error) {
+	bulk, ok := s.kv.(BulkKV)
+	if !ok {
+		return nil, false, nil
+	}
+	keys := make([]string, len(postIDs))
+	for i, id := range postIDs {
+		keys[i] = postKey(id)
+	}
+	values, ok, err := bulk.GetMany(keys)
+	if err != nil || !ok {
+		return nil, ok, err
+	}
+	out := make(map[string][]byte, len(values))
+	for i, key := range keys {
+		if v, found := values[key]; found && v != nil {
+			out[postIDs[i]] = v
+		}
+	}
+	return out, true, nil
+}
+
+// InsertPost implements receipts.PostStore.
+func (s *Store) InsertPost(postID string, rec *receipts.PostRecord) (bool, error) {
+	data, err := json.Marshal(rec)
+	if err != nil {
+		return false, errors.Wrap(err, "failed to encode post record")
+	}
+	ok, err := s.kv.CompareAndSet(postKey(postID), nil, data)
+	if ok {
+		s.recent.remember(postKey(postID), data)
+	}
+	return ok, err
+}
+
+// UpdatePost implements receipts.PostStore. Its first try assumes the record
+// is what this server last read or wrote.
+func (s *Store) UpdatePost(postID string, fn func(*receipts.PostRecord) error) (*receipts.PostRecord, error) {
+	return updateRemembered(s, postKey(postID), true, fn)
+}
+
+// DeletePost implements receipts.PostStore. The record goes first, so that a
+// half-finished delete leaves only unreachable chunks, never a record whose
+// chunks are missing.
+func (s *Store) DeletePost(postID string) error {
+	rec, err := s.Post(postID)
+	if err != nil || rec == nil {
+		return err
+	}
+	s.recent.forget(postKey(postID))
+	if err := s.kv.Set(postKey(postID), nil); err != nil {
+		return err
+	}
+	for k := 0; k < rec.Chunks; k++ {
+		if err := s.kv.Set(readChunkKey(postID, k), nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ReadChunk implements receipts.PostStore.
+func (s *Store) ReadChunk(postID string, k int) (*receipts.ReadChunk, error) {
+	var chunk receipts.ReadChunk
+	ok, err := s.get(readChunkKey(postID, k), &chunk)
+	if !ok || err != nil {
+		return nil, err
+	}
+	return &chunk, nil
+}
+
+// WriteChunk implements receipts.PostStore.
+func (s *Store) WriteChunk(postID string, k int, chunk *receipts.ReadChunk) error {
+	return s.put(readChunkKey(postID, k), chunk)
+}
