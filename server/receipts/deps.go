@@ -10,6 +10,8 @@ type PostStore interface {
 	// Posts returns the tracked posts among postIDs, by id, with as few
 	// reads as the KV allows.
 	Posts(postIDs []string) (map[string]*PostRecord, error)
+	// PostsAndOptOuts is Posts and PrivacyStore.OptOuts, read together.
+	PostsAndOptOuts(postIDs []string) (map[string]*PostRecord, *OptOuts, error)
 	// InsertPost stores a new record; false when one already exists.
 	InsertPost(postID string, rec *PostRecord) (bool, error)
 	// UpdatePost applies fn to the current record with compare-and-set,

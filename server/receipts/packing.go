@@ -87,13 +87,12 @@ type preloaded struct {
 
 // preload reads the tracked posts among postIDs in one read when the KV allows.
 func (r *postRecords) preload(postIDs []string) preloaded {
-	valid := make([]string, 0, len(postIDs))
-	for _, id := range postIDs {
-		if IsValidID(id) {
-			valid = append(valid, id)
-		}
-	}
-	recs, err := r.store.Posts(valid)
+	recs, err := r.store.Posts(validIDs(postIDs))
+	return r.loaded(recs, err)
+}
+
+// loaded is what preload makes of the records read (or of the read's error).
+func (r *postRecords) loaded(recs map[string]*PostRecord, err error) preloaded {
 	if err != nil {
 		r.log.Warn("failed to read a batch of tracked posts; reading them one by one", "err", err.Error())
 		return preloaded{failed: true}
@@ -106,6 +105,16 @@ func (r *postRecords) preload(postIDs []string) preloaded {
 		}
 	}
 	return p
+}
+
+func validIDs(ids []string) []string {
+	valid := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if IsValidID(id) {
+			valid = append(valid, id)
+		}
+	}
+	return valid
 }
 
 // record is a preloaded post's record (nil when untracked).

@@ -19,16 +19,37 @@ type privacy struct {
 
 // privacyNow loads the users' choices under the current policy.
 func (s *Service) privacyNow(cfg config.Config) (privacy, error) {
-	pv := privacy{all: cfg.PrivacyPolicy == config.PrivacyAlwaysOn, reciprocal: cfg.Reciprocal}
-	if pv.all {
-		return pv, nil
+	if cfg.PrivacyPolicy == config.PrivacyAlwaysOn {
+		return privacyFrom(cfg, nil), nil
 	}
 	o, err := s.store.OptOuts()
 	if err != nil {
-		return pv, errors.Wrap(err, "failed to load privacy settings")
+		return privacy{}, errors.Wrap(err, "failed to load privacy settings")
 	}
-	pv.optedOut, pv.resumed = o.Users, o.Resumed
-	return pv, nil
+	return privacyFrom(cfg, o), nil
+}
+
+func privacyFrom(cfg config.Config, o *OptOuts) privacy {
+	pv := privacy{all: cfg.PrivacyPolicy == config.PrivacyAlwaysOn, reciprocal: cfg.Reciprocal}
+	if !pv.all && o != nil {
+		pv.optedOut, pv.resumed = o.Users, o.Resumed
+	}
+	return pv
+}
+
+// batchState reads what a batch of posts needs: the privacy choices and the
+// posts, with one read when the KV allows.
+func (s *Service) batchState(cfg config.Config, ids []string) (privacy, preloaded, error) {
+	if cfg.PrivacyPolicy == config.PrivacyAlwaysOn {
+		return privacyFrom(cfg, nil), s.records.preload(ids), nil
+	}
+	recs, o, err := s.store.PostsAndOptOuts(validIDs(ids))
+	if err != nil {
+		loaded := s.records.loaded(nil, err) // the posts are then read one by one
+		pv, err := s.privacyNow(cfg)
+		return pv, loaded, err
+	}
+	return privacyFrom(cfg, o), s.records.loaded(recs, nil), nil
 }
 
 // optedOut reports whether the user does not send receipts now.

@@ -10,16 +10,15 @@ import (
 func (s *Service) QueryReceipts(userID string, postIDs []string) (QueryResult, error) {
 	res := QueryResult{Receipts: []Receipt{}, Skipped: []Skipped{}, Failed: []string{}}
 	cfg := s.config()
-	pv, err := s.privacyNow(cfg)
+	ids := unique(postIDs)
+	pv, loaded, err := s.batchState(cfg, ids)
 	if err != nil {
 		return res, err
 	}
 	access := newAccessCache(s.mm, userID)
-	ids := unique(postIDs)
 	answers := make([]Receipt, len(ids))
 	reasons := make([]string, len(ids))
 	errs := make([]error, len(ids))
-	loaded := s.records.preload(ids)
 	abs := newAbsentees()
 	parallel(len(ids), func(i int) {
 		answers[i], reasons[i], errs[i] = s.queryOne(access, abs, userID, ids[i], loaded, cfg, pv)

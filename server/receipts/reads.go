@@ -13,19 +13,18 @@ const indexMarginMillis = 10_000
 // RecordReads answers POST /reads for the caller.
 func (s *Service) RecordReads(userID string, postIDs []string) (ReadResult, error) {
 	res := ReadResult{Recorded: []string{}, Skipped: []Skipped{}}
-	pv, err := s.privacyNow(s.config())
+	ids := unique(postIDs)
+	pv, loaded, err := s.batchState(s.config(), ids)
 	if err != nil {
-		res.Failed = unique(postIDs)
+		res.Failed = ids
 		return res, err
 	}
 	access := newAccessCache(s.mm, userID)
 	now := s.nowMillis()
-	ids := unique(postIDs)
 	reasons := make([]string, len(ids))
 	errs := make([]error, len(ids))
 	toWrite := make([]*pendingRead, len(ids))
 	recs := make([]*PostRecord, len(ids))
-	loaded := s.records.preload(ids)
 	parallel(len(ids), func(i int) {
 		recs[i], toWrite[i], reasons[i], errs[i] = s.readOne(access, pv, userID, ids[i], loaded, now)
 	})

@@ -20,45 +20,88 @@ func (s *Store) Post(postID string) (*receipts.PostRecord, error) {
 // Posts implements receipts.PostStore: one read for all of them when the KV
 // can, else one per post. Untracked posts are absent from the map.
 func (s *Store) Posts(postIDs []string) (map[string]*receipts.PostRecord, error) {
-	out := make(map[string]*receipts.PostRecord, len(postIDs))
-	values, ok, err := s.getMany(postIDs)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		for _, id := range postIDs {
-			rec, err := s.Post(id)
-			if err != nil {
-				return nil, err
-			}
-			if rec != nil {
-				out[id] = rec
-			}
-		}
-		return out, nil
-	}
-	for id, data := range values {
-		var rec receipts.PostRecord
-		if err := decode(postKey(id), data, &rec); err != nil {
-			return nil, err
-		}
-		s.recent.remember(postKey(id), data)
-		out[id] = &rec
-	}
-	return out, nil
+	recs, _, err := s.postsWith(postIDs, false)
+	return recs, err
 }
 
-// getMany reads the records of posts with one call, by post id.
-func (s *Store) getMany(postIDs []string) (map[string][]byte, bool, error) {
+// PostsAndOptOuts implements receipts.PostStore: Posts and OptOuts, read
+// with one call when the KV can.
+func (s *Store) PostsAndOptOuts(postIDs []string) (map[string]*receipts.PostRecord, *receipts.OptOuts, error) {
+	return s.postsWith(postIDs, true)
+}
+
+func (s *Store) postsWith(postIDs []string, optOuts bool) (map[string]*receipts.PostRecord, *receipts.OptOuts, error) {
+	keys := make([]string, 0, len(postIDs)+1)
+	for _, id := range postIDs {
+		keys = append(keys, postKey(id))
+	}
+	if optOuts {
+		keys = append(keys, keyOptOuts)
+	}
+	values, ok, err := s.getManyKeys(keys)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !ok {
+		return s.postsOneByOne(postIDs, optOuts)
+	}
+	out := make(map[string]*receipts.PostRecord, len(postIDs))
+	for _, id := range postIDs {
+		key := postKey(id)
+		data := values[key]
+		if data == nil {
+			continue
+		}
+		var rec receipts.PostRecord
+		if err := decode(key, data, &rec); err != nil {
+			return nil, nil, err
+		}
+		s.recent.remember(key, data)
+		out[id] = &rec
+	}
+	o := &receipts.OptOuts{}
+	if data := values[keyOptOuts]; optOuts && data != nil {
+		if err := decode(keyOptOuts, data, o); err != nil {
+			return nil, nil, err
+		}
+	}
+	return out, o, nil
+}
+
+func (s *Store) postsOneByOne(postIDs []string, optOuts bool) (map[string]*receipts.PostRecord, *receipts.OptOuts, error) {
+	out := make(map[string]*receipts.PostRecord, len(postIDs))
+	for _, id := range postIDs {
+		rec, err := s.Post(id)
+		if err != nil {
+			return nil, nil, err
+		}
+		if rec != nil {
+			out[id] = rec
+		}
+	}
+	if !optOuts {
+		return out, nil, nil
+	}
+	o, err := s.OptOuts()
+	return out, o, err
+}
+
+// getManyKeys reads keys with one call when the KV can (ok).
+func (s *Store) getManyKeys(keys []string) (map[string][]byte, bool, error) {
 	bulk, ok := s.kv.(BulkKV)
 	if !ok {
 		return nil, false, nil
 	}
+	return bulk.GetMany(keys)
+}
+
+// getMany reads the records of posts with one call, by post id.
+func (s *Store) getMany(postIDs []string) (map[string][]byte, bool, error) {
 	keys := make([]string, len(postIDs))
 	for i, id := range postIDs {
 		keys[i] = postKey(id)
 	}
-	values, ok, err := bulk.GetMany(keys)
+	values, ok, err := s.getManyKeys(keys)
 	if err != nil || !ok {
 		return nil, ok, err
 	}
