@@ -40,6 +40,11 @@ type SnapshotStore interface {
 
 // ChannelStore keeps per-channel state.
 type ChannelStore interface {
+	// NewPostState reads what the posted hook needs, with one call when the
+	// KV can: the channel's setting (nil when never set), the opt-outs, the
+	// channel's index (nil when it never had a tracked post) and the author's
+	// watermark under markID (the channel, or the thread root).
+	NewPostState(channelID, markID, userID string) (NewPostState, error)
 	ChannelIndex(channelID string) (*ChannelIndex, error)
 	UpdateChannelIndex(channelID string, fn func(idx *ChannelIndex) error) error
 	IndexChunk(channelID string, k int) ([]IndexEntry, error)
@@ -228,4 +233,12 @@ type LifecycleStore interface {
 	// DeleteSnapshotIfUnused removes a snapshot last used before the given
 	// time, atomically, so that a snapshot reused meanwhile survives.
 	DeleteSnapshotIfUnused(id string, before int64) (bool, error)
+}
+
+// NewPostState is what the posted hook reads before it works.
+type NewPostState struct {
+	Setting   *ChannelSetting
+	OptOuts   *OptOuts
+	Index     *ChannelIndex
+	Watermark int64
 }

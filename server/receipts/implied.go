@@ -21,6 +21,20 @@ func (s *Service) readBeforeIn(pv privacy, userID string, p Post, at int64) erro
 	if err != nil || idx == nil { // a channel that never had a tracked post costs one read
 		return errors.Wrap(err, "failed to load channel index")
 	}
+	from, err := s.store.Watermark(watermarkOf(p), userID)
+	if err != nil {
+		return errors.Wrap(err, "failed to load read watermark")
+	}
+	return s.readBeforeWith(pv, userID, p, at, idx, from)
+}
+
+// readBeforeWith is readBefore with the channel's index (nil: it never had a
+// tracked post) and the user's watermark where p is already read. It reads
+// the index again only if catching up tracked a post.
+func (s *Service) readBeforeWith(pv privacy, userID string, p Post, at int64, idx *ChannelIndex, from int64) error {
+	if idx == nil {
+		return nil
+	}
 	tracked, err := s.trackRecent(p.ChannelID, userID)
 	if err != nil {
 		return err
@@ -30,38 +44,35 @@ func (s *Service) readBeforeIn(pv privacy, userID string, p Post, at int64) erro
 			return errors.Wrap(err, "failed to load channel index")
 		}
 	}
-	if p.RootID == "" {
-		_, err = s.readConversationIn(idx, pv, userID, p.ChannelID, p.CreateAt, at)
-		return err
-	}
-	return s.readThread(idx, pv, userID, p, at)
-}
-
-// readThread reads the tracked posts of p's thread up to p. A watermark per
-// user and thread (kept under the thread root's id, beside the channels'
-// ones) means a reply walks only what is new since the user's last reply or
-// reaction there, not the whole thread: a long thread costs O(new posts).
-func (s *Service) readThread(idx *ChannelIndex, pv privacy, userID string, p Post, at int64) error {
 	if !pv.sendsAt(userID, at) {
-		return nil
+		return nil // the watermark stays: a later read, once allowed, still reads these posts
 	}
-	from, err := s.threadFloor(userID, p.RootID)
-	if err != nil || p.CreateAt <= from {
-		return err
+	c := conversation{channelID: p.ChannelID, markID: p.ChannelID}
+	if p.RootID != "" {
+		c.markID, c.rootID = p.RootID, p.RootID
+		if from == 0 { // the user's first read in the thread starts at its root
+			if from, err = s.threadRoot(p.RootID); err != nil {
+				return err
+			}
+		}
 	}
-	_, err = s.readSince(idx, pv, userID, conversation{channelID: p.ChannelID, markID: p.RootID, rootID: p.RootID}, from, p.CreateAt, at)
+	if p.CreateAt <= from {
+		return nil // everything up to p was applied before
+	}
+	_, err = s.readSince(idx, pv, userID, c, from, p.CreateAt, at)
 	return err
 }
 
+// Replies and reactions to replies read the thread: a watermark per user and
+// thread (kept under the thread root's id, beside the channels' ones) means a
+// reply walks only what is new since the user's last reply or reaction
+// there, not the whole thread: a long thread costs O(new posts).
+
 func inThread(e IndexEntry, rootID string) bool { return e.PostID == rootID || e.RootID == rootID }
 
-// threadFloor is where a thread walk may stop: the user's thread watermark,
-// or, the first time, the root's creation.
-func (s *Service) threadFloor(userID, rootID string) (int64, error) {
-	from, err := s.store.Watermark(rootID, userID)
-	if err != nil || from > 0 {
-		return from, errors.Wrap(err, "failed to load thread watermark")
-	}
+// threadRoot is where a user's first thread walk may stop: the root's
+// creation (0 when the root is gone).
+func (s *Service) threadRoot(rootID string) (int64, error) {
 	root, err := s.mm.Post(rootID)
 	if errors.Is(err, ErrNotFound) {
 		return 0, nil

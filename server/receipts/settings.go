@@ -37,18 +37,22 @@ func typeEnabled(channelType string, cfg config.Config) bool {
 
 // channelSettings decides whether a channel has receipts now, and why not.
 func (s *Service) channelSettings(ch *Channel, cfg config.Config) (ChannelSettings, error) {
-	return s.channelSettingsAt(ch, cfg, s.nowMillis())
+	return s.channelSettingsAt(ch, cfg, s.nowMillis(), s.store.ChannelSetting)
 }
 
 // channelSettingsAt is channelSettings with the channel's own switch as it
 // was at time at (a post is judged by the switch when it was created).
-func (s *Service) channelSettingsAt(ch *Channel, cfg config.Config, at int64) (ChannelSettings, error) {
+// settingSource gives a channel's stored setting: the store's, or one read
+// already (the posted hook reads it with what else it needs).
+type settingSource func(channelID string) (*ChannelSetting, error)
+
+func (s *Service) channelSettingsAt(ch *Channel, cfg config.Config, at int64, settingOf settingSource) (ChannelSettings, error) {
 	out := ChannelSettings{ChannelID: ch.ID, RequestMode: cfg.RequestMode}
 	if !typeEnabled(ch.Type, cfg) {
 		out.Reason = ReasonTypeDisabled
 		return out, nil
 	}
-	setting, err := s.store.ChannelSetting(ch.ID)
+	setting, err := settingOf(ch.ID)
 	if err != nil {
 		return out, errors.Wrap(err, "failed to load channel setting")
 	}

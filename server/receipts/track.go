@@ -23,19 +23,38 @@ func (s *Service) PostCreated(p Post) {
 		return
 	}
 	cfg := s.config()
-	pv, err := s.privacyNow(cfg)
+	st, err := s.store.NewPostState(p.ChannelID, watermarkOf(p), p.UserID)
 	if err != nil {
-		s.log.Error("failed to load privacy settings for a new post", "post_id", p.ID, "err", err.Error())
+		s.log.Error("failed to load what a new post needs", "post_id", p.ID, "err", err.Error())
 		return
 	}
-	rec, err := s.track(p, cfg, pv)
+	pv := privacyFrom(cfg, st.OptOuts)
+	setting := func(string) (*ChannelSetting, error) { return st.Setting, nil }
+	rec, err := s.track(p, cfg, pv, setting)
 	if err != nil {
 		s.log.Error("failed to track post", "post_id", p.ID, "err", err.Error())
 	}
 	if rec != nil {
 		s.catchUp.saw(p.ChannelID, p.ID, p.CreateAt)
 	}
-	s.readBefore(pv, p.UserID, p, p.CreateAt)
+	if rec != nil && st.Index == nil { // the channel's first tracked post, unless another server's came with it
+		if st.Index, err = s.store.ChannelIndex(p.ChannelID); err != nil {
+			s.log.Warn("failed to load channel index", "post_id", p.ID, "err", err.Error())
+			return
+		}
+	}
+	if err := s.readBeforeWith(pv, p.UserID, p, p.CreateAt, st.Index, st.Watermark); err != nil {
+		s.log.Warn("failed to record implied reads", "post_id", p.ID, "user_id", p.UserID, "err", err.Error())
+	}
+}
+
+// watermarkOf is where a post's implied read keeps its watermark: the thread's
+// root for a reply, the channel for a root post.
+func watermarkOf(p Post) string {
+	if p.RootID != "" {
+		return p.RootID
+	}
+	return p.ChannelID
 }
 
 func isSystemPost(p Post) bool {
@@ -55,7 +74,7 @@ func asksForReceipts(p Post, mode string) bool {
 // query or implied read that finds the post untracked may both get here:
 // indexing skips a post already in the index tail, and only the first insert
 // of the record counts; the other returns the stored record.
-func (s *Service) track(p Post, cfg config.Config, pv privacy) (*PostRecord, error) {
+func (s *Service) track(p Post, cfg config.Config, pv privacy, setting settingSource) (*PostRecord, error) {
 	if !asksForReceipts(p, cfg.RequestMode) {
 		return nil, nil
 	}
@@ -63,7 +82,7 @@ func (s *Service) track(p Post, cfg config.Config, pv privacy) (*PostRecord, err
 	if err != nil {
 		return nil, errors.Wrap(err, "failed to get channel")
 	}
-	settings, err := s.channelSettingsAt(ch, cfg, p.CreateAt)
+	settings, err := s.channelSettingsAt(ch, cfg, p.CreateAt, setting)
 	if err != nil || !settings.Enabled {
 		return nil, err
 	}
@@ -108,7 +127,7 @@ func (s *Service) trackLate(p Post) (*PostRecord, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.track(p, cfg, pv)
+	return s.track(p, cfg, pv, s.store.ChannelSetting)
 }
 
 // recipientSnapshot computes who could receive receipts in the channel now

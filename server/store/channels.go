@@ -140,3 +140,48 @@ func (s *Store) UpdateViewState(channelID string, fn func(*receipts.ViewState) e
 	_, err := update(s, viewStateKey(channelID), false, fn)
 	return err
 }
+
+// NewPostState implements receipts.ChannelStore: the four keys with one call
+// when the KV can, else one by one. The index and the watermark are
+// remembered, as guesses for the hook's compare-and-sets.
+func (s *Store) NewPostState(channelID, markID, userID string) (receipts.NewPostState, error) {
+	var st receipts.NewPostState
+	keys := []string{channelSettingKey(channelID), keyOptOuts, channelIndexKey(channelID), watermarkKey(markID, userID)}
+	values, ok, err := s.getManyKeys(keys)
+	if err != nil {
+		return st, err
+	}
+	if !ok {
+		return s.newPostStateOneByOne(channelID, markID, userID)
+	}
+	st.OptOuts = &receipts.OptOuts{}
+	var w receipts.Watermark
+	for i, dst := range []any{&st.Setting, st.OptOuts, &st.Index, &w} {
+		data := values[keys[i]]
+		if data == nil {
+			continue
+		}
+		if err := decode(keys[i], data, dst); err != nil {
+			return st, err
+		}
+		if i >= 2 {
+			s.recent.remember(keys[i], data)
+		}
+	}
+	st.Watermark = w.Until
+	return st, nil
+}
+
+func (s *Store) newPostStateOneByOne(channelID, markID, userID string) (st receipts.NewPostState, err error) {
+	if st.Setting, err = s.ChannelSetting(channelID); err != nil {
+		return st, err
+	}
+	if st.OptOuts, err = s.OptOuts(); err != nil {
+		return st, err
+	}
+	if st.Index, err = s.ChannelIndex(channelID); err != nil {
+		return st, err
+	}
+	st.Watermark, err = s.Watermark(markID, userID)
+	return st, err
+}
