@@ -2,6 +2,7 @@ package receipts
 
 import (
 	"github.com/pkg/errors"
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/config"
 )
 
 // PostDeleted removes a deleted post's receipts.
@@ -28,35 +29,47 @@ type RetentionReport struct {
 	Failed int
 }
 
+// retention is the daily job that deletes what the cutoff has passed, with
+// only what it uses.
+type retention struct {
+	store  Store
+	config func() config.Config
+	now    func() int64
+	log    Logger
+}
+
 // RunRetention deletes receipts of posts created more than RetentionDays ago,
 // the channel index chunks that only listed them, snapshots unused for
 // longer than that and read watermarks older than the cutoff. With
 // RetentionDays 0 it only removes chunks that nothing points to.
-//
-// Every deletion is decided from the record itself (its time, its last use,
-// what its owner points to), never from not having seen a reference during
-// the scan: listing a changing keyspace by offset can miss keys. A record
-// that fails is logged and counted, and the run goes on.
 func (s *Service) RunRetention() (RetentionReport, error) {
+	return s.retention.run()
+}
+
+// run is RunRetention. Every deletion is decided from the record itself (its
+// time, its last use, what its owner points to), never from not having seen
+// a reference during the scan: listing a changing keyspace by offset can miss
+// keys. A record that fails is logged and counted, and the run goes on.
+func (r *retention) run() (RetentionReport, error) {
 	var rep RetentionReport
-	days := s.config().RetentionDays
+	days := r.config().RetentionDays
 	cutoff := int64(0)
 	if days > 0 {
-		cutoff = s.nowMillis() - int64(days)*dayMillis
+		cutoff = r.now() - int64(days)*dayMillis
 	}
-	watched, err := s.watchedSet()
+	watched, err := r.watchedSet()
 	if err != nil {
 		return rep, err
 	}
 	var channels []string
-	err = s.store.Scan(func(kind, id string) error {
+	err = r.store.Scan(func(kind, id string) error {
 		switch {
 		case kind == RecordChannelIndex:
 			channels = append(channels, id)
 		case kind == RecordViewState:
-			s.forgetViews(&rep, id, watched)
+			r.forgetViews(&rep, id, watched)
 		default:
-			s.retainOne(&rep, kind, id, cutoff)
+			r.retainOne(&rep, kind, id, cutoff)
 		}
 		return nil
 	})
@@ -67,46 +80,46 @@ func (s *Service) RunRetention() (RetentionReport, error) {
 		return rep, nil
 	}
 	for _, ch := range channels {
-		n, err := s.trimIndex(ch, cutoff)
+		n, err := r.trimIndex(ch, cutoff)
 		rep.IndexChunks += n
-		s.countFailure(&rep, RecordChannelIndex, ch, err)
+		r.countFailure(&rep, RecordChannelIndex, ch, err)
 	}
 	return rep, nil
 }
 
 // retainOne applies retention to one scanned record.
-func (s *Service) retainOne(rep *RetentionReport, kind, id string, cutoff int64) {
+func (r *retention) retainOne(rep *RetentionReport, kind, id string, cutoff int64) {
 	var deleted bool
 	var err error
 	counter := &rep.Orphans
 	switch {
 	case kind == RecordReadChunk:
-		deleted, err = s.store.DeleteOrphanReadChunk(id)
+		deleted, err = r.store.DeleteOrphanReadChunk(id)
 	case kind == RecordIndexChunk:
-		deleted, err = s.store.DeleteOrphanIndexChunk(id)
+		deleted, err = r.store.DeleteOrphanIndexChunk(id)
 	case cutoff == 0:
 		return
 	case kind == RecordPost:
-		deleted, err = s.expirePost(id, cutoff)
+		deleted, err = r.expirePost(id, cutoff)
 		counter = &rep.Posts
 	case kind == RecordSnapshot:
 		// A post's snapshot was used when the post was tracked, and a use
 		// refreshes LastUsed at least daily: a kept post (created after the
 		// cutoff) has a snapshot used after cutoff less a day.
-		deleted, err = s.store.DeleteSnapshotIfUnused(id, cutoff-2*snapshotRefreshMillis)
+		deleted, err = r.store.DeleteSnapshotIfUnused(id, cutoff-2*snapshotRefreshMillis)
 		counter = &rep.Snapshots
 	case kind == RecordWatermark:
 		// Everything before the cutoff is gone: an older watermark says nothing.
-		deleted, err = s.store.DeleteWatermarkBefore(id, cutoff)
+		deleted, err = r.store.DeleteWatermarkBefore(id, cutoff)
 		counter = &rep.Watermarks
 	}
 	if deleted {
 		*counter++
 	}
-	s.countFailure(rep, kind, id, err)
+	r.countFailure(rep, kind, id, err)
 }
 
-func (s *Service) countFailure(rep *RetentionReport, kind, id string, err error) {
+func (r *retention) countFailure(rep *RetentionReport, kind, id string, err error) {
 	switch {
 	case err == nil:
 		return
@@ -115,12 +128,12 @@ func (s *Service) countFailure(rep *RetentionReport, kind, id string, err error)
 	default:
 		rep.Failed++
 	}
-	s.log.Warn("retention passed over a record", "kind", kind, "id", id, "err", err.Error())
+	r.log.Warn("retention passed over a record", "kind", kind, "id", id, "err", err.Error())
 }
 
 // watchedSet is the channels whose views are polled now.
-func (s *Service) watchedSet() (map[string]bool, error) {
-	watched, err := s.store.Watched(s.nowMillis() - WatchDays*dayMillis)
+func (r *retention) watchedSet() (map[string]bool, error) {
+	watched, err := r.store.Watched(r.now() - WatchDays*dayMillis)
 	if err != nil {
 		return nil, errors.Wrap(err, "failed to load watched channels")
 	}
@@ -134,24 +147,24 @@ func (s *Service) watchedSet() (map[string]bool, error) {
 // forgetViews deletes the views poller's state of a channel no longer
 // watched (no tracked post for WatchDays). Should the channel be watched again
 // meanwhile, the poller starts it over: that costs a poll, not a read.
-func (s *Service) forgetViews(rep *RetentionReport, channelID string, watched map[string]bool) {
+func (r *retention) forgetViews(rep *RetentionReport, channelID string, watched map[string]bool) {
 	if watched[channelID] {
 		return
 	}
-	err := s.store.DeleteViewState(channelID)
+	err := r.store.DeleteViewState(channelID)
 	if err == nil {
 		rep.ViewStates++
 	}
-	s.countFailure(rep, RecordViewState, channelID, err)
+	r.countFailure(rep, RecordViewState, channelID, err)
 }
 
 // expirePost deletes a post's receipts if it was created before the cutoff.
-func (s *Service) expirePost(postID string, cutoff int64) (bool, error) {
-	rec, err := s.store.Post(postID)
+func (r *retention) expirePost(postID string, cutoff int64) (bool, error) {
+	rec, err := r.store.Post(postID)
 	if err != nil || rec == nil || rec.CreateAt >= cutoff {
 		return false, err
 	}
-	return true, s.store.DeletePost(postID)
+	return true, r.store.DeletePost(postID)
 }
 
 // expired reports whether retention deletes the post's receipts: until it
@@ -162,14 +175,14 @@ func (s *Service) expired(rec *PostRecord) bool {
 }
 
 // trimIndex drops leading index chunks whose posts are all older than cutoff.
-func (s *Service) trimIndex(channelID string, cutoff int64) (int, error) {
-	idx, err := s.store.ChannelIndex(channelID)
+func (r *retention) trimIndex(channelID string, cutoff int64) (int, error) {
+	idx, err := r.store.ChannelIndex(channelID)
 	if err != nil || idx == nil {
 		return 0, err
 	}
 	first := idx.First
 	for ; first < idx.Chunks; first++ {
-		chunk, err := s.store.IndexChunk(channelID, first)
+		chunk, err := r.store.IndexChunk(channelID, first)
 		if err != nil {
 			return 0, err
 		}
@@ -180,7 +193,7 @@ func (s *Service) trimIndex(channelID string, cutoff int64) (int, error) {
 	if first == idx.First {
 		return 0, nil
 	}
-	err = s.store.UpdateChannelIndex(channelID, func(cur *ChannelIndex) error {
+	err = r.store.UpdateChannelIndex(channelID, func(cur *ChannelIndex) error {
 		if cur.First >= first {
 			return ErrNoChange
 		}
@@ -191,7 +204,7 @@ func (s *Service) trimIndex(channelID string, cutoff int64) (int, error) {
 		return 0, errors.Wrap(err, "failed to trim channel index")
 	}
 	for k := idx.First; k < first; k++ {
-		if err := s.store.DeleteIndexChunk(channelID, k); err != nil {
+		if err := r.store.DeleteIndexChunk(channelID, k); err != nil {
 			return k - idx.First, err
 		}
 	}

@@ -27,6 +27,7 @@ type Service struct {
 	markLocks      stripedLocks
 	commits        *committer
 	records        *postRecords
+	retention      *retention
 	views          viewState
 	catchUp        catchUp
 	readEvents     ReadEvents
@@ -80,6 +81,7 @@ func New(d Deps) *Service {
 		interval = time.Second
 	}
 	s.notifier = newNotifier(interval, s.publishReceipts)
+	s.retention = &retention{store: s.store, config: s.config, now: s.nowMillis, log: s.log}
 	s.records = &postRecords{store: s.store, snapshot: s.snapshot, log: s.log}
 	s.commits = &committer{update: s.records.updatePosts, writeChunk: s.records.writeChunk, recorded: s.notifier.touch}
 	s.views.settled = map[string]int{}
