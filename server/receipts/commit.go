@@ -37,6 +37,8 @@ type committer struct {
 	update     func(postIDs []string, fn func(postID string, rec *PostRecord) error) map[string]error
 	writeChunk func(postID string, rec *PostRecord, k int, entries []ReadEntry) error
 	recorded   func(postID string)
+	// background runs the writer once the reader who led it has its answer.
+	background func(task func())
 }
 
 // commit writes reads (of different posts, or not) and waits until each
@@ -54,15 +56,18 @@ func (q *committer) commit(reads []*pendingRead) {
 	q.writing = true
 	q.mu.Unlock()
 	if lead {
-		q.writeQueued()
+		q.writeQueued(reads)
 	}
 	for _, r := range reads {
 		<-r.done
 	}
 }
 
-// writeQueued writes rounds of queued reads until none are left.
-func (q *committer) writeQueued() {
+// writeQueued writes rounds of queued reads until none are left. A reader
+// who leads writes until its own reads are decided, then hands the rest to a
+// background writer: under steady load it would otherwise write other
+// people's reads forever before answering.
+func (q *committer) writeQueued(mine []*pendingRead) {
 	for {
 		q.mu.Lock()
 		round := q.pending
@@ -74,7 +79,22 @@ func (q *committer) writeQueued() {
 		}
 		q.mu.Unlock()
 		q.writeRound(round)
+		if mine != nil && allDone(mine) {
+			q.background(func() { q.writeQueued(nil) })
+			return
+		}
 	}
+}
+
+func allDone(reads []*pendingRead) bool {
+	for _, r := range reads {
+		select {
+		case <-r.done:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // writeRound adds the reads of a round to their posts. A read that did not

@@ -83,7 +83,8 @@ func New(d Deps) *Service {
 	s.notifier = newNotifier(interval, s.publishReceipts)
 	s.retention = &retention{store: s.store, config: s.config, now: s.nowMillis, log: s.log}
 	s.records = &postRecords{store: s.store, snapshot: s.snapshot, log: s.log}
-	s.commits = &committer{update: s.records.updatePosts, writeChunk: s.records.writeChunk, recorded: s.notifier.touch}
+	s.commits = &committer{update: s.records.updatePosts, writeChunk: s.records.writeChunk, recorded: s.notifier.touch,
+		background: s.background}
 	s.views.settled = map[string]int{}
 	s.views.polled = map[string]int64{}
 	s.views.digests = map[string]ViewDigest{}
