@@ -53,19 +53,24 @@ func (s *Service) conversationState(channelID string) (*ChannelIndex, privacy, e
 // readConversationIn is readConversation with the channel's index and the
 // privacy choices already loaded (the views job loads them once a poll).
 func (s *Service) readConversationIn(idx *ChannelIndex, pv privacy, userID, channelID string, until, at int64) (int, error) {
-	// A read the privacy rule refuses leaves the watermark where it was, so
-	// that a later view, once allowed, still reads these posts.
-	if !pv.sendsAt(userID, at) {
+	if !pv.sendsAt(userID, at) { // refused: not even the watermark is read
 		return 0, nil
 	}
 	from, err := s.store.Watermark(channelID, userID)
 	if err != nil {
 		return 0, errors.Wrap(err, "failed to load read watermark")
 	}
-	if until <= from {
-		return 0, nil // everything up to until was applied before
+	return s.readFrom(idx, pv, userID, conversation{channelID: channelID, markID: channelID}, from, until, at)
+}
+
+// readFrom is a conversation-level read from the user's watermark from up to
+// until. A read the privacy rule refuses leaves the watermark where it was,
+// so that a later one, once allowed, still reads these posts.
+func (s *Service) readFrom(idx *ChannelIndex, pv privacy, userID string, c conversation, from, until, at int64) (int, error) {
+	if !pv.sendsAt(userID, at) || until <= from {
+		return 0, nil // refused, or everything up to until was applied before
 	}
-	return s.readSince(idx, pv, userID, conversation{channelID: channelID, markID: channelID}, from, until, at)
+	return s.readSince(idx, pv, userID, c, from, until, at)
 }
 
 // conversation is where a conversation-level read applies: a channel, or a
@@ -73,6 +78,15 @@ func (s *Service) readConversationIn(idx *ChannelIndex, pv privacy, userID, chan
 // channel's id, or the thread root's.
 type conversation struct {
 	channelID, markID, rootID string
+}
+
+// conversationOf is the conversation a post's implied read applies to: its
+// thread for a reply, its channel for a root post.
+func conversationOf(p Post) conversation {
+	if p.RootID != "" {
+		return conversation{channelID: p.ChannelID, markID: p.RootID, rootID: p.RootID}
+	}
+	return conversation{channelID: p.ChannelID, markID: p.ChannelID}
 }
 
 // skips reports whether a walk passes over an index entry without loading

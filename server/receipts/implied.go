@@ -21,7 +21,7 @@ func (s *Service) readBeforeIn(pv privacy, userID string, p Post, at int64) erro
 	if err != nil || idx == nil { // a channel that never had a tracked post costs one read
 		return errors.Wrap(err, "failed to load channel index")
 	}
-	from, err := s.store.Watermark(watermarkOf(p), userID)
+	from, err := s.store.Watermark(conversationOf(p).markID, userID)
 	if err != nil {
 		return errors.Wrap(err, "failed to load read watermark")
 	}
@@ -44,22 +44,13 @@ func (s *Service) readBeforeWith(pv privacy, userID string, p Post, at int64, id
 			return errors.Wrap(err, "failed to load channel index")
 		}
 	}
-	if !pv.sendsAt(userID, at) {
-		return nil // the watermark stays: a later read, once allowed, still reads these posts
-	}
-	c := conversation{channelID: p.ChannelID, markID: p.ChannelID}
-	if p.RootID != "" {
-		c.markID, c.rootID = p.RootID, p.RootID
-		if from == 0 { // the user's first read in the thread starts at its root
-			if from, err = s.threadRoot(p.RootID); err != nil {
-				return err
-			}
+	c := conversationOf(p)
+	if c.rootID != "" && from == 0 && pv.sendsAt(userID, at) { // the first read in the thread starts at its root
+		if from, err = s.threadRoot(p.RootID); err != nil {
+			return err
 		}
 	}
-	if p.CreateAt <= from {
-		return nil // everything up to p was applied before
-	}
-	_, err = s.readSince(idx, pv, userID, c, from, p.CreateAt, at)
+	_, err = s.readFrom(idx, pv, userID, c, from, p.CreateAt, at)
 	return err
 }
 

@@ -23,7 +23,7 @@ func (s *Service) PostCreated(p Post) {
 		return
 	}
 	cfg := s.config()
-	st, err := s.store.NewPostState(p.ChannelID, watermarkOf(p), p.UserID)
+	st, err := s.store.NewPostState(p.ChannelID, conversationOf(p).markID, p.UserID)
 	if err != nil {
 		s.log.Error("failed to load what a new post needs", "post_id", p.ID, "err", err.Error())
 		return
@@ -46,15 +46,6 @@ func (s *Service) PostCreated(p Post) {
 	if err := s.readBeforeWith(pv, p.UserID, p, p.CreateAt, st.Index, st.Watermark); err != nil {
 		s.log.Warn("failed to record implied reads", "post_id", p.ID, "user_id", p.UserID, "err", err.Error())
 	}
-}
-
-// watermarkOf is where a post's implied read keeps its watermark: the thread's
-// root for a reply, the channel for a root post.
-func watermarkOf(p Post) string {
-	if p.RootID != "" {
-		return p.RootID
-	}
-	return p.ChannelID
 }
 
 func isSystemPost(p Post) bool {
