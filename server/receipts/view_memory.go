@@ -71,8 +71,7 @@ func (v *viewState) dueSlowPoll(channelID string, now int64) bool {
 	return true
 }
 
-// seenViews returns the views this server applied in the channel (shared:
-// read only).
+// seenViews returns a copy of the views this server applied in the channel.
 func (v *viewState) seenViews(channelID string) map[string]int64 {
 	v.mu.Lock()
 	defer v.mu.Unlock()
@@ -131,24 +130,13 @@ func (v *viewState) forgetUnwatched(watched []WatchedChannel) {
 	for _, ch := range watched {
 		keep[ch.ID] = true
 	}
-	for ch := range v.settled {
-		if !keep[ch] {
-			delete(v.settled, ch)
-		}
-	}
-	for ch := range v.polled {
-		if !keep[ch] {
-			delete(v.polled, ch)
-		}
-	}
-	for ch := range v.digests {
-		if !keep[ch] {
-			delete(v.digests, ch)
-		}
-	}
-	for ch := range v.seen {
-		if !keep[ch] {
-			delete(v.seen, ch)
-		}
-	}
+	dropUnkept(v.settled, keep)
+	dropUnkept(v.polled, keep)
+	dropUnkept(v.digests, keep)
+	dropUnkept(v.seen, keep)
+}
+
+// dropUnkept deletes the channels not in keep.
+func dropUnkept[V any](byChannel map[string]V, keep map[string]bool) {
+	maps.DeleteFunc(byChannel, func(ch string, _ V) bool { return !keep[ch] })
 }
