@@ -44,11 +44,8 @@ func (v *serverDB) pluginValues(keys []string, now int64) (map[string][]byte, er
 		FROM PluginKeyValueStore
 		WHERE PluginId = $1 AND PKey = ANY($2) AND (ExpireAt = 0 OR ExpireAt > $3)`,
 		pluginID, pq.Array(keys), now).Scan(&found, &values)
-	if err != nil {
+	if err := aligned(err, len(found), len(values)); err != nil {
 		return nil, errors.Wrap(err, "failed to read KV values")
-	}
-	if len(found) != len(values) {
-		return nil, errors.New("failed to read KV values: keys and values differ in number")
 	}
 	out := make(map[string][]byte, len(found))
 	for i, key := range found {

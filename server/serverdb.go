@@ -64,8 +64,8 @@ func (v *serverDB) channelViews(channelID string) ([]receipts.View, error) {
 	var viewed pq.Int64Array
 	err := v.db.QueryRow(`SELECT COALESCE(array_agg(UserId), '{}'), COALESCE(array_agg(LastViewedAt), '{}')
 		FROM ChannelMembers WHERE ChannelId = $1`, channelID).Scan(&users, &viewed)
-	if err != nil || len(users) != len(viewed) {
-		return nil, errors.Wrap(orMismatch(err), "failed to read channel views")
+	if err := aligned(err, len(users), len(viewed)); err != nil {
+		return nil, errors.Wrap(err, "failed to read channel views")
 	}
 	out := make([]receipts.View, len(users))
 	for i := range users {
@@ -74,12 +74,18 @@ func (v *serverDB) channelViews(channelID string) ([]receipts.View, error) {
 	return out, nil
 }
 
-// orMismatch is err, or the error of arrays that should be as long as each other.
-func orMismatch(err error) error {
+// aligned is the query's error, or an error when the aggregated columns it
+// read differ in length (they are one row each of the same rows).
+func aligned(err error, lengths ...int) error {
 	if err != nil {
 		return err
 	}
-	return errors.New("the aggregated columns differ in length")
+	for _, n := range lengths {
+		if n != lengths[0] {
+			return errors.New("the aggregated columns differ in length")
+		}
+	}
+	return nil
 }
 
 func (v *serverDB) digests(channelIDs []string) (map[string]receipts.ViewDigest, error) {
@@ -92,8 +98,8 @@ func (v *serverDB) digests(channelIDs []string) (map[string]receipts.ViewDigest,
 			FROM ChannelMembers cm JOIN Channels c ON c.Id = cm.ChannelId
 			WHERE cm.ChannelId = ANY($1) GROUP BY cm.ChannelId) per_channel`,
 		pq.Array(channelIDs)).Scan(&ids, &members, &sums, &lastPosts)
-	if err != nil || len(ids) != len(members) || len(ids) != len(sums) || len(ids) != len(lastPosts) {
-		return nil, errors.Wrap(orMismatch(err), "failed to sum up channel views")
+	if err := aligned(err, len(ids), len(members), len(sums), len(lastPosts)); err != nil {
+		return nil, errors.Wrap(err, "failed to sum up channel views")
 	}
 	out := make(map[string]receipts.ViewDigest, len(ids))
 	for i, id := range ids {
@@ -117,8 +123,8 @@ func (v *serverDB) members(channelID string) ([]receipts.Member, error) {
 			COALESCE(array_agg(b.UserId IS NOT NULL), '{}'), COALESCE(array_agg(u.DeleteAt = 0), '{}')
 		FROM ChannelMembers cm JOIN Users u ON u.Id = cm.UserId LEFT JOIN Bots b ON b.UserId = u.Id
 		WHERE cm.ChannelId = $1`, channelID).Scan(&ids, &names, &bots, &active)
-	if err != nil || len(ids) != len(names) || len(ids) != len(bots) || len(ids) != len(active) {
-		return nil, errors.Wrap(orMismatch(err), "failed to read channel members")
+	if err := aligned(err, len(ids), len(names), len(bots), len(active)); err != nil {
+		return nil, errors.Wrap(err, "failed to read channel members")
 	}
 	out := make([]receipts.Member, len(ids))
 	for i := range ids {
@@ -139,12 +145,10 @@ func (v *serverDB) postsSince(channelID string, since int64) ([]receipts.Post, e
 			COALESCE(array_agg(Props ? 'read_receipt'), '{}'), COALESCE(array_agg(COALESCE(Props->>'read_receipt', '')), '{}')
 		FROM Posts WHERE ChannelId = $1 AND DeleteAt = 0 AND CreateAt >= $2`, channelID, since).
 		Scan(&ids, &users, &roots, &created, &types, &fromWebhook, &asks, &readReceipt)
-	n := len(ids)
-	if err != nil || len(users) != n || len(roots) != n || len(created) != n || len(types) != n ||
-		len(fromWebhook) != n || len(asks) != n || len(readReceipt) != n {
-		return nil, errors.Wrap(orMismatch(err), "failed to list recent posts")
+	if err := aligned(err, len(ids), len(users), len(roots), len(created), len(types), len(fromWebhook), len(asks), len(readReceipt)); err != nil {
+		return nil, errors.Wrap(err, "failed to list recent posts")
 	}
-	out := make([]receipts.Post, n)
+	out := make([]receipts.Post, len(ids))
 	for i := range ids {
 		out[i] = receipts.Post{ID: ids[i], ChannelID: channelID, UserID: users[i], RootID: roots[i],
 			CreateAt: created[i], Type: types[i], FromWebhook: fromWebhook[i] == "true"}
