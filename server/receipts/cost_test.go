@@ -1,7 +1,6 @@
 package receipts_test
 
 import (
-	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -63,10 +62,7 @@ type costs struct{ reads, query, readPage, unreadPage int64 }
 func measureCosts(t *testing.T, members, k int) costs {
 	e, kv := countingEnv(t)
 	svc := e.svc
-	users := make([]string, members)
-	for i := range users {
-		users[i] = e.mm.addUser(fmt.Sprintf("m%05d", i))
-	}
+	users := e.mm.addUsers(members, "m%05d")
 	ch := e.mm.addChannel(receipts.ChannelPrivate, users...)
 	posts := make([]string, k)
 	for i := range posts {

@@ -68,10 +68,7 @@ func TestCutOffTrackingIsCompletedByTheNextRead(t *testing.T) {
 // records it, and the list has every reader once, in order.
 func TestCutOffChunkFlushIsCompletedByARetry(t *testing.T) {
 	e := newEnv(t)
-	users := make([]string, receipts.ChunkSize+2)
-	for i := range users {
-		users[i] = e.mm.addUser(fmt.Sprintf("user%03d", i))
-	}
+	users := e.mm.addUsers(receipts.ChunkSize+2, "user%03d")
 	ch := e.mm.addChannel(receipts.ChannelPrivate, users...)
 	p := e.post(ch, users[0])
 	for _, u := range users[1 : receipts.ChunkSize+1] {

@@ -57,6 +57,15 @@ func (f *fakePlatform) addUser(name string) string {
 	return id
 }
 
+// addUsers adds n users named by format (given 0..n-1), in that order.
+func (f *fakePlatform) addUsers(n int, format string) []string {
+	users := make([]string, n)
+	for i := range users {
+		users[i] = f.addUser(fmt.Sprintf(format, i))
+	}
+	return users
+}
+
 func (f *fakePlatform) addChannel(typ string, users ...string) string {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -2,7 +2,6 @@ package receipts_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -102,10 +101,7 @@ func TestCutOffDeletesLeaveNothingBehind(t *testing.T) {
 // chunks) in a channel whose index has two full chunks.
 func postWithChunks(t *testing.T) (*env, string) {
 	e := newEnv(t)
-	users := make([]string, 151)
-	for i := range users {
-		users[i] = e.mm.addUser(fmt.Sprintf("user%03d", i))
-	}
+	users := e.mm.addUsers(151, "user%03d")
 	ch := e.mm.addChannel(receipts.ChannelPrivate, users...)
 	e.advance(-3 * 24 * time.Hour)
 	post := e.post(ch, users[0])

@@ -46,10 +46,7 @@ func (e *env) readerIDs(author, postID string) []string {
 // recipients and a time difference, not as a user id and a full time.
 func TestAReadCostsFewBytes(t *testing.T) {
 	e := newEnv(t)
-	users := make([]string, 1000)
-	for i := range users {
-		users[i] = e.mm.addUser(fmt.Sprintf("u%04d", i))
-	}
+	users := e.mm.addUsers(1000, "u%04d")
 	ch := e.mm.addChannel(receipts.ChannelPrivate, users...)
 	p := e.post(ch, users[0])
 	before := e.postBytes(p)
@@ -67,10 +64,7 @@ func TestAReadCostsFewBytes(t *testing.T) {
 // packed are read as they are, and packed when next written.
 func TestFormat1ReadsAreStillRead(t *testing.T) {
 	e := newEnv(t)
-	users := make([]string, 80)
-	for i := range users {
-		users[i] = e.mm.addUser(fmt.Sprintf("u%02d", i))
-	}
+	users := e.mm.addUsers(80, "u%02d")
 	ch := e.mm.addChannel(receipts.ChannelPrivate, users...)
 	p := e.post(ch, users[0])
 	for _, u := range users[1:71] {

@@ -1,7 +1,6 @@
 package receipts_test
 
 import (
-	"fmt"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -36,10 +35,7 @@ func TestMembershipChangeCostsTheChange(t *testing.T) {
 	e := newEnv(t)
 	kv := &bytesKV{KV: e.kv, prefix: "s:"}
 	e.svc = e.serviceOn(kv)
-	members := make([]string, 2000)
-	for i := range members {
-		members[i] = e.mm.addUser(fmt.Sprintf("m%04d", i))
-	}
+	members := e.mm.addUsers(2000, "m%04d")
 	ch := e.mm.addChannel(receipts.ChannelPrivate, members...)
 	author := members[0]
 	first := e.post(ch, author)
