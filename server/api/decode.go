@@ -21,7 +21,7 @@ import (
 // struct's json tags exactly (Go's decoder would fold case), and unknown
 // fields, duplicate keys and trailing data are refused.
 func decode(r *http.Request, dst any) error {
-	data, err := io.ReadAll(r.Body)
+	data, err := readBody(r)
 	if err != nil {
 		return decodeError(err)
 	}
@@ -33,7 +33,7 @@ func decode(r *http.Request, dst any) error {
 
 // decodeOptional is decode for endpoints whose body may be left out.
 func decodeOptional(r *http.Request, dst any) error {
-	data, err := io.ReadAll(r.Body)
+	data, err := readBody(r)
 	if err != nil {
 		return decodeError(err)
 	}
@@ -42,6 +42,18 @@ func decodeOptional(r *http.Request, dst any) error {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(data))
 	return decode(r, dst)
+}
+
+// bodyReadSize is the first read of a body: every batch of MaxBatch ids fits.
+const bodyReadSize = 16 << 10
+
+// readBody reads the whole body. A plugin's request body is remote, each
+// Read one round trip to the server, and io.ReadAll starts with 512 bytes
+// and grows: a buffer sized for any batch asks for the body at once.
+func readBody(r *http.Request) ([]byte, error) {
+	buf := bytes.NewBuffer(make([]byte, 0, bodyReadSize))
+	_, err := buf.ReadFrom(r.Body)
+	return buf.Bytes(), err
 }
 
 // checkObject requires data to be exactly one JSON object whose keys are

@@ -77,8 +77,17 @@ func writeError(w http.ResponseWriter, err error, status int) {
 	writeJSON(w, status, body)
 }
 
+// writeJSON answers v with status. The plugin's ResponseWriter is remote
+// (WriteHeader and Write cost two RPCs each), so a 200 leaves its status to
+// the first Write and the body goes in one Write.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	data, err := json.Marshal(v)
+	if err != nil {
+		status, data = http.StatusInternalServerError, []byte(`{"error":"internal error; see the server log","id":"internal"}`)
+	}
+	if status != http.StatusOK {
+		w.WriteHeader(status)
+	}
+	_, _ = w.Write(append(data, '\n'))
 }
