@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/sha256"
 	"time"
 
 	"github.com/lib/pq"
@@ -15,12 +16,12 @@ type bulkKV struct {
 	db func() *serverDB
 }
 
-func (b bulkKV) GetMany(keys []string) (map[string][]byte, bool, error) {
+func (b bulkKV) GetMany(keys []string, guesses [][]byte) (map[string][]byte, bool, error) {
 	v := b.db()
 	if v == nil {
 		return nil, false, nil
 	}
-	values, err := v.pluginValues(keys, time.Now().UnixMilli())
+	values, err := v.pluginValues(keys, guesses, time.Now().UnixMilli())
 	return values, true, err
 }
 
@@ -35,36 +36,65 @@ func (b bulkKV) CompareAndSetMany(keys []string, olds, news [][]byte) (map[strin
 
 // Rows are aggregated into arrays: the handle the plugin API lends plugins
 // goes through RPC for every row it returns, so one row of arrays costs one
-// round trip where a row per key would cost one per key.
+// round trip where a row per key would cost one per key. Values are compared
+// by their SHA-256 in the database, so that a value the plugin already holds
+// does not cross the bridge again (hex-encoded, twice its size).
 
-func (v *serverDB) pluginValues(keys []string, now int64) (map[string][]byte, error) {
+// pluginValues reads the keys' values; a value whose hash is its guess's is
+// not sent, and the guess is returned for it.
+func (v *serverDB) pluginValues(keys []string, guesses [][]byte, now int64) (map[string][]byte, error) {
 	var found pq.StringArray
 	var values pq.ByteaArray
-	err := v.db.QueryRow(`SELECT COALESCE(array_agg(PKey), '{}'), COALESCE(array_agg(PValue), '{}')
-		FROM PluginKeyValueStore
-		WHERE PluginId = $1 AND PKey = ANY($2) AND (ExpireAt = 0 OR ExpireAt > $3)`,
-		pluginID, pq.Array(keys), now).Scan(&found, &values)
-	if err := aligned(err, len(found), len(values)); err != nil {
+	var same pq.BoolArray
+	err := v.db.QueryRow(`SELECT COALESCE(array_agg(kv.PKey), '{}'),
+			COALESCE(array_agg(CASE WHEN sha256(kv.PValue) = g.hash THEN ''::bytea ELSE kv.PValue END), '{}'),
+			COALESCE(array_agg(COALESCE(sha256(kv.PValue) = g.hash, false)), '{}')
+		FROM unnest($2::text[], $3::bytea[]) AS g(key, hash)
+		JOIN PluginKeyValueStore AS kv ON kv.PluginId = $1 AND kv.PKey = g.key
+		WHERE kv.ExpireAt = 0 OR kv.ExpireAt > $4`,
+		pluginID, pq.Array(keys), pq.ByteaArray(hashes(guesses)), now).Scan(&found, &values, &same)
+	if err := aligned(err, len(found), len(values), len(same)); err != nil {
 		return nil, errors.Wrap(err, "failed to read KV values")
+	}
+	guessOf := make(map[string][]byte, len(keys))
+	for i, key := range keys {
+		guessOf[key] = guesses[i]
 	}
 	out := make(map[string][]byte, len(found))
 	for i, key := range found {
-		out[key] = values[i]
+		if same[i] {
+			out[key] = guessOf[key]
+		} else {
+			out[key] = values[i]
+		}
 	}
 	return out, nil
 }
 
+// hashes are the SHA-256 of each value (nil for nil).
+func hashes(values [][]byte) [][]byte {
+	out := make([][]byte, len(values))
+	for i, v := range values {
+		if v != nil {
+			h := sha256.Sum256(v)
+			out[i] = h[:]
+		}
+	}
+	return out
+}
+
 // comparePluginValues is one UPDATE of every row whose value is still the
-// old one; PostgreSQL decides each row on its own.
+// old one (by its hash: the old value need not cross the bridge); PostgreSQL
+// decides each row on its own.
 func (v *serverDB) comparePluginValues(keys []string, olds, news [][]byte, now int64) (map[string]bool, error) {
 	var updated pq.StringArray
 	err := v.db.QueryRow(`WITH written AS (
 		UPDATE PluginKeyValueStore AS kv SET PValue = c.new, ExpireAt = 0
 		FROM unnest($2::text[], $3::bytea[], $4::bytea[]) AS c(key, old, new)
-		WHERE kv.PluginId = $1 AND kv.PKey = c.key AND kv.PValue = c.old AND (kv.ExpireAt = 0 OR kv.ExpireAt > $5)
+		WHERE kv.PluginId = $1 AND kv.PKey = c.key AND sha256(kv.PValue) = c.old AND (kv.ExpireAt = 0 OR kv.ExpireAt > $5)
 		RETURNING kv.PKey)
 		SELECT COALESCE(array_agg(PKey), '{}') FROM written`,
-		pluginID, pq.Array(keys), pq.ByteaArray(olds), pq.ByteaArray(news), now).Scan(&updated)
+		pluginID, pq.Array(keys), pq.ByteaArray(hashes(olds)), pq.ByteaArray(news), now).Scan(&updated)
 	if err != nil {
 		return nil, errors.Wrap(err, "failed to write KV values")
 	}

@@ -1,6 +1,7 @@
 package receipts_test
 
 import (
+	"bytes"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -12,10 +13,13 @@ import (
 	"github.com/readreceipts/mattermost-plugin-readreceipts/server/store"
 )
 
-// countingKV counts the KV operations that pass through it.
+// countingKV counts the KV operations that pass through it, and the bytes
+// of the values a batch read sends back, as one that sends no value equal to
+// the caller's guess would.
 type countingKV struct {
 	store.KV
-	ops atomic.Int64
+	ops  atomic.Int64
+	sent atomic.Int64
 }
 
 func (c *countingKV) Get(key string) ([]byte, error) {
@@ -24,13 +28,19 @@ func (c *countingKV) Get(key string) ([]byte, error) {
 }
 
 // GetMany reads many keys in one operation, when the KV underneath can.
-func (c *countingKV) GetMany(keys []string) (map[string][]byte, bool, error) {
+func (c *countingKV) GetMany(keys []string, guesses [][]byte) (map[string][]byte, bool, error) {
 	bulk, ok := c.KV.(store.BulkKV)
 	if !ok {
 		return nil, false, nil
 	}
 	c.ops.Add(1)
-	return bulk.GetMany(keys)
+	values, ok, err := bulk.GetMany(keys, guesses)
+	for i, key := range keys {
+		if v := values[key]; !bytes.Equal(v, guesses[i]) {
+			c.sent.Add(int64(len(v)))
+		}
+	}
+	return values, ok, err
 }
 
 // CompareAndSetMany writes many keys in one operation, when the KV

@@ -142,8 +142,8 @@ func (s *Store) UpdateViewState(channelID string, fn func(*receipts.ViewState) e
 }
 
 // NewPostState implements receipts.ChannelStore: the four keys with one call
-// when the KV can, else one by one. The index and the watermark are
-// remembered, as guesses for the hook's compare-and-sets.
+// when the KV can, else one by one. What it reads is remembered, as guesses
+// for the hook's compare-and-sets.
 func (s *Store) NewPostState(channelID, markID, userID string) (receipts.NewPostState, error) {
 	var st receipts.NewPostState
 	keys := []string{channelSettingKey(channelID), keyOptOuts, channelIndexKey(channelID), watermarkKey(markID, userID)}
@@ -163,9 +163,6 @@ func (s *Store) NewPostState(channelID, markID, userID string) (receipts.NewPost
 		}
 		if err := decode(keys[i], data, dst); err != nil {
 			return st, err
-		}
-		if i >= 2 {
-			s.recent.remember(keys[i], data)
 		}
 	}
 	st.Watermark = w.Until

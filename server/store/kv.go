@@ -27,7 +27,10 @@ type KV interface {
 // ok is false when it cannot (no database handle): the caller then goes key
 // by key.
 type BulkKV interface {
-	GetMany(keys []string) (values map[string][]byte, ok bool, err error)
+	// GetMany returns the current values of the keys present. guesses[i]
+	// is a value keys[i] may still have (nil: no guess): the KV may then
+	// skip sending a value equal to it, and returns the guess.
+	GetMany(keys []string, guesses [][]byte) (values map[string][]byte, ok bool, err error)
 	// CompareAndSetMany is CompareAndSet(keys[i], olds[i], news[i]) for
 	// each i, in one call; each is decided on its own. olds and news hold no
 	// nil (updates only). It returns the keys written.

@@ -31,11 +31,11 @@ func (p *PluginKV) WithBulk(bulk BulkKV) *PluginKV {
 }
 
 // GetMany implements BulkKV.
-func (p *PluginKV) GetMany(keys []string) (map[string][]byte, bool, error) {
+func (p *PluginKV) GetMany(keys []string, guesses [][]byte) (map[string][]byte, bool, error) {
 	if p.bulk == nil {
 		return nil, false, nil
 	}
-	return p.bulk.GetMany(keys)
+	return p.bulk.GetMany(keys, guesses)
 }
 
 // CompareAndSetMany implements BulkKV.

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 
 	"github.com/pkg/errors"
@@ -56,7 +57,6 @@ func (s *Store) postsWith(postIDs []string, optOuts bool) (map[string]*receipts.
 		if err := decode(key, data, &rec); err != nil {
 			return nil, nil, err
 		}
-		s.recent.remember(key, data)
 		out[id] = &rec
 	}
 	o := &receipts.OptOuts{}
@@ -86,13 +86,31 @@ func (s *Store) postsOneByOne(postIDs []string, optOuts bool) (map[string]*recei
 	return out, o, err
 }
 
-// getManyKeys reads keys with one call when the KV can (ok).
+// getManyKeys reads keys with one call when the KV can (ok). It offers the
+// KV the values it last saw, so that only values changed since cross the
+// bridge, and remembers what it got.
 func (s *Store) getManyKeys(keys []string) (map[string][]byte, bool, error) {
 	bulk, ok := s.kv.(BulkKV)
 	if !ok {
 		return nil, false, nil
 	}
-	return bulk.GetMany(keys)
+	guesses := make([][]byte, len(keys))
+	for i, key := range keys {
+		guesses[i] = s.recent.recall(key)
+	}
+	values, ok, err := bulk.GetMany(keys, guesses)
+	if err != nil || !ok {
+		return values, ok, err
+	}
+	for i, key := range keys {
+		switch v, found := values[key]; {
+		case !found:
+			s.recent.forget(key)
+		case !bytes.Equal(v, guesses[i]):
+			s.recent.remember(key, v)
+		}
+	}
+	return values, true, nil
 }
 
 // getMany reads the records of posts with one call, by post id.
