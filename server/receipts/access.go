@@ -12,12 +12,30 @@ type accessCache struct {
 	mm      Platform
 	userID  string
 	mu      sync.Mutex
-	seen    map[string]bool
+	checks  map[string]*accessCheck
 	members map[string]bool
 }
 
+// accessCheck is one channel's check, done or under way.
+type accessCheck struct {
+	done chan struct{}
+	ok   bool
+	err  error
+}
+
+// maxEarlyChecks bounds the checks a request starts before it knows its channels.
+const maxEarlyChecks = 4
+
 func newAccessCache(mm Platform, userID string) *accessCache {
-	return &accessCache{mm: mm, userID: userID, seen: map[string]bool{}, members: map[string]bool{}}
+	return &accessCache{mm: mm, userID: userID, checks: map[string]*accessCheck{}, members: map[string]bool{}}
+}
+
+// checkEarly starts checking the channels the request will likely ask
+// about, so that the checks overlap its read of the records.
+func (a *accessCache) checkEarly(channels []string) {
+	for _, ch := range channels {
+		go func() { _, _ = a.canRead(ch) }()
+	}
 }
 
 // isMember reports whether the caller is a member of the channel.
@@ -36,19 +54,29 @@ func (a *accessCache) isMember(channelID string) (bool, error) {
 }
 
 // canRead reports whether the caller may read the channel, by Mattermost's
-// rules. A failed lookup is an error, never a "no", and is not remembered.
+// rules. A failed lookup is an error, never a "no", and is not remembered
+// (those waiting on it get the error).
 func (a *accessCache) canRead(channelID string) (bool, error) {
 	a.mu.Lock()
-	defer a.mu.Unlock()
-	if ok, found := a.seen[channelID]; found {
-		return ok, nil
+	c, found := a.checks[channelID]
+	if !found {
+		c = &accessCheck{done: make(chan struct{})}
+		a.checks[channelID] = c
 	}
-	ok, err := a.mm.CanReadChannel(a.userID, channelID)
-	if err != nil {
-		return false, errors.Wrap(err, "failed to check channel access")
+	a.mu.Unlock()
+	if found {
+		<-c.done
+		return c.ok, c.err
 	}
-	a.seen[channelID] = ok
-	return ok, nil
+	c.ok, c.err = a.mm.CanReadChannel(a.userID, channelID)
+	if c.err != nil {
+		c.ok, c.err = false, errors.Wrap(c.err, "failed to check channel access")
+		a.mu.Lock()
+		delete(a.checks, channelID)
+		a.mu.Unlock()
+	}
+	close(c.done)
+	return c.ok, c.err
 }
 
 // authorAccess remembers, for one batch of events, whether each author may

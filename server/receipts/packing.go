@@ -65,6 +65,7 @@ type postRecords struct {
 	store    PostStore
 	snapshot func(id string) (*Snapshot, error)
 	log      Logger
+	channels postChannels // of the posts loaded
 }
 
 // post loads a tracked post (nil when untracked) with its reads unpacked.
@@ -73,6 +74,7 @@ func (r *postRecords) post(postID string) (*PostRecord, error) {
 	if err != nil || rec == nil {
 		return rec, err
 	}
+	r.channels.note(postID, rec.ChannelID)
 	return rec, r.unpack(rec)
 }
 
@@ -99,6 +101,7 @@ func (r *postRecords) loaded(recs map[string]*PostRecord, err error) preloaded {
 	}
 	p := preloaded{recs: recs, retry: map[string]bool{}}
 	for id, rec := range recs {
+		r.channels.note(id, rec.ChannelID)
 		if err := r.unpack(rec); err != nil {
 			delete(recs, id)
 			p.retry[id] = true

@@ -11,11 +11,12 @@ func (s *Service) QueryReceipts(userID string, postIDs []string) (QueryResult, e
 	res := QueryResult{Receipts: []Receipt{}, Skipped: []Skipped{}, Failed: []string{}}
 	cfg := s.config()
 	ids := unique(postIDs)
+	access := newAccessCache(s.mm, userID)
+	access.checkEarly(s.records.channels.channels(ids, maxEarlyChecks))
 	pv, loaded, err := s.batchState(cfg, ids)
 	if err != nil {
 		return res, err
 	}
-	access := newAccessCache(s.mm, userID)
 	answers := make([]Receipt, len(ids))
 	reasons := make([]string, len(ids))
 	errs := make([]error, len(ids))

@@ -14,12 +14,13 @@ const indexMarginMillis = 10_000
 func (s *Service) RecordReads(userID string, postIDs []string) (ReadResult, error) {
 	res := ReadResult{Recorded: []string{}, Skipped: []Skipped{}}
 	ids := unique(postIDs)
+	access := newAccessCache(s.mm, userID)
+	access.checkEarly(s.records.channels.channels(ids, maxEarlyChecks))
 	pv, loaded, err := s.batchState(s.config(), ids)
 	if err != nil {
 		res.Failed = ids
 		return res, err
 	}
-	access := newAccessCache(s.mm, userID)
 	now := s.nowMillis()
 	reasons := make([]string, len(ids))
 	errs := make([]error, len(ids))

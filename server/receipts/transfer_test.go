@@ -1,8 +1,13 @@
 package receipts_test
 
 import (
+	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/kvtest"
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/receipts"
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/store"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -47,4 +52,65 @@ func TestARepeatedQueryCarriesOnlyWhatChanged(t *testing.T) {
 	sent := kv.sent.Load() - before
 	assert.Positive(t, sent)
 	assert.Less(t, sent, int64(len(e.kv.Value("p:"+posts[0]))+64), "only the changed record (and the opt-outs) is sent")
+}
+
+// signallingPlatform says when an access check starts.
+type signallingPlatform struct {
+	*fakePlatform
+	checks chan string
+}
+
+func (p signallingPlatform) CanReadChannel(userID, channelID string) (bool, error) {
+	select {
+	case p.checks <- channelID:
+	default:
+	}
+	return p.fakePlatform.CanReadChannel(userID, channelID)
+}
+
+// waitingKV holds each batch read until an access check has started (or a
+// second has passed), and records which came first.
+type waitingKV struct {
+	*kvtest.MemKV
+	checks     chan string
+	overlapped atomic.Bool
+}
+
+func (w *waitingKV) GetMany(keys []string, guesses [][]byte) (map[string][]byte, bool, error) {
+	select {
+	case <-w.checks:
+		w.overlapped.Store(true)
+	case <-time.After(time.Second):
+		w.overlapped.Store(false)
+	}
+	return w.MemKV.GetMany(keys, guesses)
+}
+
+// TestAccessIsCheckedWhileTheBatchIsRead: for posts whose channel the
+// server has seen, the caller's access is asked while the records are read,
+// not after (each is a round trip on the real server).
+func TestAccessIsCheckedWhileTheBatchIsRead(t *testing.T) {
+	e := newEnv(t)
+	users := e.mm.addUsers(3, "u%d")
+	ch := e.mm.addChannel("P", users...)
+	posts := []string{e.post(ch, users[0]), e.post(ch, users[0])}
+	checks := make(chan string) // a check signals only a batch read waiting for it
+	kv := &waitingKV{MemKV: e.kv, checks: checks}
+	svc := receipts.New(receipts.Deps{
+		Store: store.New(kv), Platform: signallingPlatform{e.mm, checks}, Publisher: e.pub, Logger: nopLogger{},
+		Config: e.config, Secret: []byte("test-secret"), Now: e.clock, NotifyInterval: time.Hour,
+	})
+	t.Cleanup(svc.Close)
+
+	_, err := svc.QueryReceipts(users[0], posts) // the server learns the posts' channel
+	require.NoError(t, err)
+	res, err := svc.QueryReceipts(users[0], posts)
+	require.NoError(t, err)
+	assert.Len(t, res.Receipts, 2)
+	assert.True(t, kv.overlapped.Load(), "query: access checked while the records were read")
+
+	read, err := svc.RecordReads(users[1], posts)
+	require.NoError(t, err)
+	assert.Len(t, read.Recorded, 2)
+	assert.True(t, kv.overlapped.Load(), "reads: access checked while the records were read")
 }
