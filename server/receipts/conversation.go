@@ -17,7 +17,7 @@ func (s *Service) MarkChannelRead(userID, channelID string, until int64) (int, e
 	if until < 0 {
 		until = now
 	}
-	if _, err := s.visibleChannel(userID, channelID); err != nil {
+	if _, err := visibleChannel(s.mm, userID, channelID); err != nil {
 		return 0, err
 	}
 	if _, err := s.trackRecent(channelID, userID); err != nil {
@@ -46,7 +46,7 @@ func (s *Service) conversationState(channelID string) (*ChannelIndex, privacy, e
 	if err != nil || idx == nil {
 		return nil, privacy{}, errors.Wrap(err, "failed to load channel index")
 	}
-	pv, err := s.privacyNow(s.config())
+	pv, err := privacyNow(s.store, s.config())
 	return idx, pv, err
 }
 
@@ -102,7 +102,7 @@ func (c conversation) skips(e IndexEntry, userID string) bool {
 // recorded. The posts are read at once and their reads committed at once.
 func (s *Service) readSince(idx *ChannelIndex, pv privacy, userID string, c conversation, from, until, at int64) (int, error) {
 	var ids []string
-	err := s.walkIndex(c.channelID, idx, from-indexMarginMillis, func(e IndexEntry) error {
+	err := walkIndex(s.store, c.channelID, idx, from-indexMarginMillis, func(e IndexEntry) error {
 		if e.CreateAt <= until && !c.skips(e, userID) {
 			ids = append(ids, e.PostID)
 		}
@@ -139,7 +139,7 @@ func (s *Service) readPosts(pv privacy, userID, rootID string, ids []string, at 
 			return 0, errors.Wrap(err, "failed to load tracked post")
 		}
 		if rec == nil || rootID != "" && id != rootID && rec.RootID != rootID ||
-			rec.AuthorID == userID || s.expired(rec) {
+			rec.AuthorID == userID || s.retention.expired(rec) {
 			continue // deleted, outside the thread, the user's own, or expired
 		}
 		r, _, err := s.readToWrite(id, rec, pv, userID, at)
@@ -166,11 +166,16 @@ func (s *Service) readPosts(pv privacy, userID, rootID string, ids []string, at 
 }
 
 func (s *Service) readRecord(pv privacy, userID, postID string, rec *PostRecord, at int64) (bool, error) {
-	if rec == nil || rec.AuthorID == userID || s.expired(rec) {
+	if rec == nil || rec.AuthorID == userID || s.retention.expired(rec) {
 		return false, nil // deleted or expired; or the user's own
 	}
 	reason, err := s.recordRead(postID, rec, pv, userID, at)
 	return err == nil && reason == "", err
+}
+
+// indexChunks reads the older chunks of a channel's index.
+type indexChunks interface {
+	IndexChunk(channelID string, k int) ([]IndexEntry, error)
 }
 
 // walkIndex visits a channel's tracked posts from the last indexed back to
@@ -179,7 +184,7 @@ func (s *Service) readRecord(pv privacy, userID, postID string, rec *PostRecord,
 // it (imported, or its hook was slow) is visited, and does not hide the ones
 // indexed before it. A post is indexed after it is created, so every post
 // created after stopAt is visited.
-func (s *Service) walkIndex(channelID string, idx *ChannelIndex, stopAt int64, visit func(IndexEntry) error) error {
+func walkIndex(chunks indexChunks, channelID string, idx *ChannelIndex, stopAt int64, visit func(IndexEntry) error) error {
 	var err error
 	entries := idx.Tail
 	for k := idx.Chunks; ; k-- {
@@ -194,7 +199,7 @@ func (s *Service) walkIndex(channelID string, idx *ChannelIndex, stopAt int64, v
 		if k <= idx.First {
 			return nil
 		}
-		if entries, err = s.store.IndexChunk(channelID, k-1); err != nil {
+		if entries, err = chunks.IndexChunk(channelID, k-1); err != nil {
 			return errors.Wrap(err, "failed to load channel index chunk")
 		}
 	}

@@ -81,7 +81,7 @@ func (s *Service) ReactionAdded(userID, postID string) {
 	if err != nil {
 		return
 	}
-	pv, err := s.privacyNow(s.config())
+	pv, err := privacyNow(s.store, s.config())
 	if err != nil {
 		s.log.Warn("failed to load privacy settings for a reaction", "post_id", postID, "err", err.Error())
 		return

@@ -125,7 +125,7 @@ func (s *Service) MemberLeft(channelID, userID string) {
 		return
 	}
 	for id, rec := range recs {
-		snap, err := s.snapshot(rec.Snapshot)
+		snap, err := s.snapshots.load(rec.Snapshot)
 		if err != nil {
 			continue
 		}

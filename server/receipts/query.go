@@ -13,7 +13,7 @@ func (s *Service) QueryReceipts(userID string, postIDs []string) (QueryResult, e
 	ids := unique(postIDs)
 	access := newAccessCache(s.mm, userID)
 	access.checkEarly(s.records.channels.channels(ids, maxEarlyChecks))
-	pv, loaded, err := s.batchState(cfg, ids)
+	pv, loaded, err := batchState(s.store, s.records, cfg, ids)
 	if err != nil {
 		return res, err
 	}
@@ -40,7 +40,7 @@ func (s *Service) QueryReceipts(userID string, postIDs []string) (QueryResult, e
 }
 
 func (s *Service) queryOne(access *accessCache, abs *absentees, userID, postID string, loaded preloaded, cfg config.Config, pv privacy) (Receipt, string, error) {
-	rec, reason, err := s.visible(loaded, access, postID)
+	rec, reason, err := s.visible.preloaded(loaded, access, postID)
 	if err != nil || reason != "" {
 		return Receipt{}, reason, err
 	}
@@ -74,7 +74,7 @@ func mayReadCounts(userID string, rec *PostRecord, cfg config.Config, pv privacy
 // been deactivated no longer count as unread; their reads still count. abs is
 // shared by the posts of one request.
 func (s *Service) receipt(postID string, rec *PostRecord, abs *absentees) (Receipt, error) {
-	snap, err := s.snapshot(rec.Snapshot)
+	snap, err := s.snapshots.load(rec.Snapshot)
 	if err != nil {
 		return Receipt{}, err
 	}
@@ -128,7 +128,7 @@ const maxReceiptsPerEvent = 200
 // reciprocity hides it or the author can no longer read the channel
 // (removed, left). It runs from the notifier, at most once a second per post.
 func (s *Service) publishReceipts(postIDs []string) {
-	pv, err := s.privacyNow(s.config())
+	pv, err := privacyNow(s.store, s.config())
 	if err != nil {
 		s.log.Warn("failed to load privacy settings for receipt events", "err", err.Error())
 		return

@@ -77,7 +77,7 @@ func (s *Service) Readers(userID, postID string, q ReaderQuery) (ReaderPage, err
 
 // authorRecord loads a tracked post for its author, or says why not.
 func (s *Service) authorRecord(userID, postID string) (*PostRecord, error) {
-	rec, reason, err := s.visibleRecord(newAccessCache(s.mm, userID), postID)
+	rec, reason, err := s.visible.record(newAccessCache(s.mm, userID), postID)
 	switch {
 	case err != nil:
 		return nil, err
@@ -88,7 +88,7 @@ func (s *Service) authorRecord(userID, postID string) (*PostRecord, error) {
 	case rec.AuthorID != userID:
 		return nil, ErrNoPermission
 	}
-	pv, err := s.privacyNow(s.config())
+	pv, err := privacyNow(s.store, s.config())
 	if err != nil {
 		return nil, err
 	}
@@ -192,7 +192,7 @@ func (s *Service) usernames(entries []ReadEntry) ([]ReaderUser, error) {
 // unreadPage returns recipients still in the channel who have not read the
 // post, by username then id, after the cursor's user.
 func (s *Service) unreadPage(postID string, rec *PostRecord, c cursor, perPage int) (ReaderPage, error) {
-	snap, err := s.snapshot(rec.Snapshot)
+	snap, err := s.snapshots.load(rec.Snapshot)
 	if err != nil {
 		return ReaderPage{}, err
 	}

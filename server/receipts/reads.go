@@ -2,8 +2,6 @@ package receipts
 
 import (
 	"slices"
-
-	"github.com/pkg/errors"
 )
 
 // indexMarginMillis widens conversation-level walks below the watermark: a
@@ -16,7 +14,7 @@ func (s *Service) RecordReads(userID string, postIDs []string) (ReadResult, erro
 	ids := unique(postIDs)
 	access := newAccessCache(s.mm, userID)
 	access.checkEarly(s.records.channels.channels(ids, maxEarlyChecks))
-	pv, loaded, err := s.batchState(s.config(), ids)
+	pv, loaded, err := batchState(s.store, s.records, s.config(), ids)
 	if err != nil {
 		res.Failed = ids
 		return res, err
@@ -56,7 +54,7 @@ func (s *Service) RecordReads(userID string, postIDs []string) (ReadResult, erro
 // readOne checks one post of a batch and returns the read to write, or why
 // there is none.
 func (s *Service) readOne(access *accessCache, pv privacy, userID, postID string, loaded preloaded, at int64) (*PostRecord, *pendingRead, string, error) {
-	rec, reason, err := s.visible(loaded, access, postID)
+	rec, reason, err := s.visible.preloaded(loaded, access, postID)
 	if err != nil || reason != "" {
 		return nil, nil, reason, err
 	}
@@ -65,57 +63,6 @@ func (s *Service) readOne(access *accessCache, pv privacy, userID, postID string
 	}
 	r, reason, err := s.readToWrite(postID, rec, pv, userID, at)
 	return rec, r, reason, err
-}
-
-// visibleRecord loads a tracked post the caller may see, or says why not.
-func (s *Service) visibleRecord(access *accessCache, postID string) (*PostRecord, string, error) {
-	if !IsValidID(postID) {
-		return nil, ReasonNotFound, nil
-	}
-	rec, err := s.records.post(postID)
-	if err != nil {
-		return nil, "", errors.Wrap(err, "failed to load tracked post")
-	}
-	return s.visibleLoaded(access, postID, rec)
-}
-
-// visibleLoaded is visibleRecord for a record already loaded (nil: untracked).
-func (s *Service) visibleLoaded(access *accessCache, postID string, rec *PostRecord) (*PostRecord, string, error) {
-	if !IsValidID(postID) {
-		return nil, ReasonNotFound, nil
-	}
-	if rec != nil {
-		if ok, err := access.canRead(rec.ChannelID); err != nil || !ok {
-			return nil, reasonIf(!ok, ReasonNotFound), err
-		}
-		if s.expired(rec) { // retention has yet to delete it
-			return nil, ReasonNotTracked, nil
-		}
-		return rec, "", nil
-	}
-	p, err := s.mm.Post(postID)
-	if errors.Is(err, ErrNotFound) {
-		return nil, ReasonNotFound, nil
-	}
-	if err != nil {
-		return nil, "", errors.Wrap(err, "failed to get post")
-	}
-	if ok, err := access.canRead(p.ChannelID); err != nil || !ok {
-		return nil, reasonIf(!ok, ReasonNotFound), err
-	}
-	// Its posted hook may not have run yet: tracked from the moment it was saved.
-	if rec, err = s.trackLate(*p); err != nil || rec != nil {
-		return rec, "", err
-	}
-	return nil, ReasonNotTracked, nil
-}
-
-// reasonIf is reason when cond holds, else no reason.
-func reasonIf(cond bool, reason string) string {
-	if cond {
-		return reason
-	}
-	return ""
 }
 
 // recordRead adds userID to the post's readers through the server's group
@@ -137,7 +84,7 @@ func (s *Service) readToWrite(postID string, rec *PostRecord, pv privacy, userID
 	if !pv.sendsAt(userID, at) {
 		return nil, ReasonDisabled, nil
 	}
-	snap, err := s.snapshot(rec.Snapshot)
+	snap, err := s.snapshots.load(rec.Snapshot)
 	if err != nil {
 		return nil, "", err
 	}
@@ -155,7 +102,7 @@ func (s *Service) readToWrite(postID string, rec *PostRecord, pv privacy, userID
 // to the webhook.
 func (s *Service) written(r *pendingRead, rec *PostRecord) (string, error) {
 	if r.err == nil && r.reason == "" {
-		s.emitRead(r.postID, rec, r.userID, r.at)
+		s.feed.emit(r.postID, rec, r.userID, r.at)
 	}
 	return r.reason, r.err
 }

@@ -18,7 +18,7 @@ type Service struct {
 	now    func() time.Time
 
 	secret         []byte
-	snapshots      *snapshotCache
+	snapshots      *recipientSnapshots
 	recipientLists recipientsMemo
 	members        *memberSets
 	notifier       *notifier
@@ -28,9 +28,10 @@ type Service struct {
 	commits        *committer
 	records        *postRecords
 	retention      *retention
+	visible        *postVisibility
 	views          viewState
 	catchUp        catchUp
-	readEvents     ReadEvents
+	feed           readFeed
 	tasks          sync.WaitGroup
 }
 
@@ -57,16 +58,15 @@ type Deps struct {
 // New builds a Service.
 func New(d Deps) *Service {
 	s := &Service{
-		store:      d.Store,
-		mm:         d.Platform,
-		pub:        d.Publisher,
-		peers:      d.Cluster,
-		log:        d.Logger,
-		config:     d.Config,
-		now:        d.Now,
-		secret:     d.Secret,
-		snapshots:  newSnapshotCache(1024),
-		readEvents: d.ReadEvents,
+		store:  d.Store,
+		mm:     d.Platform,
+		pub:    d.Publisher,
+		peers:  d.Cluster,
+		log:    d.Logger,
+		config: d.Config,
+		now:    d.Now,
+		secret: d.Secret,
+		feed:   readFeed{events: d.ReadEvents, config: d.Config},
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -74,6 +74,7 @@ func New(d Deps) *Service {
 	if s.peers == nil {
 		s.peers = noCluster{}
 	}
+	s.snapshots = &recipientSnapshots{store: s.store, cache: newSnapshotCache(1024)}
 	s.members = &memberSets{lister: s.mm, peers: s.peers, log: s.log, now: s.now, background: s.background,
 		cache: newMemberCache()}
 	interval := d.NotifyInterval
@@ -82,7 +83,8 @@ func New(d Deps) *Service {
 	}
 	s.notifier = newNotifier(interval, s.publishReceipts)
 	s.retention = &retention{store: s.store, config: s.config, now: s.nowMillis, log: s.log}
-	s.records = &postRecords{store: s.store, snapshot: s.snapshot, log: s.log}
+	s.records = &postRecords{store: s.store, snapshot: s.snapshots.load, log: s.log}
+	s.visible = &postVisibility{records: s.records, posts: s.mm, expired: s.retention.expired, trackLate: s.trackLate}
 	s.commits = &committer{update: s.records.updatePosts, writeChunk: s.records.writeChunk, recorded: s.notifier.touch,
 		background: s.background}
 	s.views.settled = map[string]int{}

@@ -73,7 +73,7 @@ func (s *Service) track(p Post, cfg config.Config, pv privacy, setting settingSo
 	if err != nil {
 		return nil, errors.Wrap(err, "failed to get channel")
 	}
-	settings, err := s.channelSettingsAt(ch, cfg, p.CreateAt, setting)
+	settings, err := channelSettingsAt(s.mm, ch, cfg, p.CreateAt, setting)
 	if err != nil || !settings.Enabled {
 		return nil, err
 	}
@@ -114,7 +114,7 @@ func (s *Service) trackLate(p Post) (*PostRecord, error) {
 		return nil, nil
 	}
 	cfg := s.config()
-	pv, err := s.privacyNow(cfg)
+	pv, err := privacyNow(s.store, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -130,14 +130,13 @@ func (s *Service) recipientSnapshot(channelID string, pv privacy) (string, *Snap
 	}
 	id, users := s.recipientLists.recipients(channelID, present, pv)
 	now := s.nowMillis()
-	if cached, ok := s.snapshots.get(id); ok && now-cached.LastUsed < snapshotRefreshMillis {
+	if cached, ok := s.snapshots.cached(id); ok && now-cached.LastUsed < snapshotRefreshMillis {
 		return id, cached, nil
 	}
 	snap := &Snapshot{Version: FormatVersion, Users: users, LastUsed: now}
-	if err := s.storeSnapshot(channelID, id, snap); err != nil {
+	if err := s.snapshots.save(channelID, id, snap); err != nil {
 		return "", nil, err
 	}
-	s.snapshots.put(id, snap)
 	return id, snap, nil
 }
 

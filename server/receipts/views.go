@@ -222,7 +222,7 @@ func (s *Service) startPoll(channelID string, idx *ChannelIndex, size int, mark 
 		return nil, err
 	}
 	p := &channelPoll{channelID: channelID, idx: idx}
-	if p.pv, err = s.privacyNow(s.config()); err != nil {
+	if p.pv, err = privacyNow(s.store, s.config()); err != nil {
 		return nil, err
 	}
 	// Settled means every view was applied past the newest post: not while

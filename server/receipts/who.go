@@ -22,7 +22,7 @@ var errStopWalk = errors.New("stop walk")
 // in the thread of rootID when it is not empty (the root counts as part of
 // its thread). It looks at the channel's newest tracked posts only.
 func (s *Service) NewestOwnPost(userID, channelID, rootID string) (string, error) {
-	if _, err := s.visibleChannel(userID, channelID); err != nil {
+	if _, err := visibleChannel(s.mm, userID, channelID); err != nil {
 		return "", err
 	}
 	idx, err := s.store.ChannelIndex(channelID)
@@ -33,7 +33,7 @@ func (s *Service) NewestOwnPost(userID, channelID, rootID string) (string, error
 		return "", ErrNoOwnPost
 	}
 	found, seen := "", 0
-	err = s.walkIndex(channelID, idx, -1, func(e IndexEntry) error {
+	err = walkIndex(s.store, channelID, idx, -1, func(e IndexEntry) error {
 		if seen++; seen > newestOwnLookback {
 			return errStopWalk
 		}
