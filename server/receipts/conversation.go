@@ -20,7 +20,7 @@ func (s *Service) MarkChannelRead(userID, channelID string, until int64) (int, e
 	if _, err := visibleChannel(s.mm, userID, channelID); err != nil {
 		return 0, err
 	}
-	if _, err := s.trackRecent(channelID, userID); err != nil {
+	if _, err := s.tracker.trackRecent(channelID, userID); err != nil {
 		return 0, err
 	}
 	return s.readConversation(userID, channelID, until, now)

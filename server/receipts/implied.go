@@ -35,7 +35,7 @@ func (s *Service) readBeforeWith(pv privacy, userID string, p Post, at int64, id
 	if idx == nil {
 		return nil
 	}
-	tracked, err := s.trackRecent(p.ChannelID, userID)
+	tracked, err := s.tracker.trackRecent(p.ChannelID, userID)
 	if err != nil {
 		return err
 	}

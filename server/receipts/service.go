@@ -17,22 +17,20 @@ type Service struct {
 	config func() config.Config
 	now    func() time.Time
 
-	secret         []byte
-	snapshots      *recipientSnapshots
-	recipientLists recipientsMemo
-	members        *memberSets
-	notifier       *notifier
-	postLocks      stripedLocks
-	indexLocks     stripedLocks
-	markLocks      stripedLocks
-	commits        *committer
-	records        *postRecords
-	retention      *retention
-	visible        *postVisibility
-	views          viewState
-	catchUp        catchUp
-	feed           readFeed
-	tasks          sync.WaitGroup
+	secret    []byte
+	snapshots *recipientSnapshots
+	members   *memberSets
+	notifier  *notifier
+	postLocks stripedLocks
+	markLocks stripedLocks
+	commits   *committer
+	records   *postRecords
+	retention *retention
+	visible   *postVisibility
+	views     viewState
+	tracker   *tracker
+	feed      readFeed
+	tasks     sync.WaitGroup
 }
 
 // Deps are the Service's collaborators.
@@ -84,7 +82,10 @@ func New(d Deps) *Service {
 	s.notifier = newNotifier(interval, s.publishReceipts)
 	s.retention = &retention{store: s.store, config: s.config, now: s.nowMillis, log: s.log}
 	s.records = &postRecords{store: s.store, snapshot: s.snapshots.load, log: s.log}
-	s.visible = &postVisibility{records: s.records, posts: s.mm, expired: s.retention.expired, trackLate: s.trackLate}
+	s.tracker = &tracker{store: s.store, mm: s.mm, config: s.config, now: s.nowMillis, log: s.log,
+		records: s.records, snapshots: s.snapshots, present: s.members.present,
+		watching: &watchList{store: s.store, log: s.log, now: s.nowMillis}, readBefore: s.readBeforeWith}
+	s.visible = &postVisibility{records: s.records, posts: s.mm, expired: s.retention.expired, trackLate: s.tracker.trackLate}
 	s.commits = &committer{update: s.records.updatePosts, writeChunk: s.records.writeChunk, recorded: s.notifier.touch,
 		background: s.background}
 	s.views.settled = map[string]int{}

@@ -218,7 +218,7 @@ func (s *Service) startPoll(channelID string, idx *ChannelIndex, size int, mark 
 		return nil, nil
 	}
 	// Views may have passed posts whose posted hook has not run (or failed).
-	if _, err := s.trackRecent(channelID, ""); err != nil {
+	if _, err := s.tracker.trackRecent(channelID, ""); err != nil {
 		return nil, err
 	}
 	p := &channelPoll{channelID: channelID, idx: idx}
