@@ -119,16 +119,3 @@ func (c *catchUp) done(channelID string, now int64, checked map[string]int64) {
 	}
 	c.channels[channelID] = &lookedAt{at: now, since: since, known: known}
 }
-
-// readPost records a read of a post that an action implies (a reaction),
-// tracking it first if its posted hook has not run yet.
-func (s *Service) readPost(pv privacy, userID string, p Post, at int64) (bool, error) {
-	rec, err := s.records.post(p.ID)
-	if err == nil && rec == nil {
-		rec, err = s.tracker.trackLate(p)
-	}
-	if err != nil {
-		return false, errors.Wrap(err, "failed to load tracked post")
-	}
-	return s.readRecord(pv, userID, p.ID, rec, at)
-}

@@ -22,13 +22,13 @@ type Service struct {
 	members   *memberSets
 	notifier  *notifier
 	postLocks stripedLocks
-	markLocks stripedLocks
 	commits   *committer
 	records   *postRecords
 	retention *retention
 	visible   *postVisibility
 	views     viewState
 	tracker   *tracker
+	recorder  *recorder
 	feed      readFeed
 	tasks     sync.WaitGroup
 }
@@ -82,12 +82,16 @@ func New(d Deps) *Service {
 	s.notifier = newNotifier(interval, s.publishReceipts)
 	s.retention = &retention{store: s.store, config: s.config, now: s.nowMillis, log: s.log}
 	s.records = &postRecords{store: s.store, snapshot: s.snapshots.load, log: s.log}
-	s.tracker = &tracker{store: s.store, mm: s.mm, config: s.config, now: s.nowMillis, log: s.log,
-		records: s.records, snapshots: s.snapshots, present: s.members.present,
-		watching: &watchList{store: s.store, log: s.log, now: s.nowMillis}, readBefore: s.readBeforeWith}
-	s.visible = &postVisibility{records: s.records, posts: s.mm, expired: s.retention.expired, trackLate: s.tracker.trackLate}
 	s.commits = &committer{update: s.records.updatePosts, writeChunk: s.records.writeChunk, recorded: s.notifier.touch,
 		background: s.background}
+	s.tracker = &tracker{store: s.store, mm: s.mm, config: s.config, now: s.nowMillis, log: s.log,
+		records: s.records, snapshots: s.snapshots, present: s.members.present,
+		watching: &watchList{store: s.store, log: s.log, now: s.nowMillis}}
+	s.visible = &postVisibility{records: s.records, posts: s.mm, expired: s.retention.expired, trackLate: s.tracker.trackLate}
+	s.recorder = &recorder{store: s.store, mm: s.mm, config: s.config, now: s.nowMillis, log: s.log,
+		records: s.records, commits: s.commits, visible: s.visible, snapshot: s.snapshots.load,
+		expired: s.retention.expired, feed: s.feed, trackLate: s.tracker.trackLate, trackRecent: s.tracker.trackRecent}
+	s.tracker.readBefore = s.recorder.readBeforeWith
 	s.views.settled = map[string]int{}
 	s.views.polled = map[string]int64{}
 	s.views.digests = map[string]ViewDigest{}

@@ -280,7 +280,7 @@ func (s *Service) pollMembers(p *channelPoll) (int, error) {
 // indexed yet, so it is looked at again until it is older than the margin.
 func (s *Service) applyView(p *channelPoll, v View) (int, bool, error) {
 	at := v.LastViewedAt
-	n, err := s.readConversationIn(p.idx, p.pv, v.UserID, p.channelID, at, at)
+	n, err := s.recorder.readConversationIn(p.idx, p.pv, v.UserID, p.channelID, at, at)
 	return n, err == nil && at < s.nowMillis()-indexMarginMillis, err
 }
 
