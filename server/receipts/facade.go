@@ -19,3 +19,7 @@ func (s *Service) MarkChannelRead(userID, channelID string, until int64) (int, e
 // ReactionAdded records that the reacting user has read the post and what
 // came before it, if the user sends receipts.
 func (s *Service) ReactionAdded(userID, postID string) { s.recorder.reactionAdded(userID, postID) }
+
+// PollViews applies the views of the watched channels due this poll. It
+// returns how many reads it recorded. Callers run it on one server at a time.
+func (s *Service) PollViews() (int, error) { return s.views.poll() }

@@ -26,7 +26,7 @@ type Service struct {
 	records   *postRecords
 	retention *retention
 	visible   *postVisibility
-	views     viewState
+	views     *viewsPoller
 	tracker   *tracker
 	recorder  *recorder
 	feed      readFeed
@@ -92,10 +92,8 @@ func New(d Deps) *Service {
 		records: s.records, commits: s.commits, visible: s.visible, snapshot: s.snapshots.load,
 		expired: s.retention.expired, feed: s.feed, trackLate: s.tracker.trackLate, trackRecent: s.tracker.trackRecent}
 	s.tracker.readBefore = s.recorder.readBeforeWith
-	s.views.settled = map[string]int{}
-	s.views.polled = map[string]int64{}
-	s.views.digests = map[string]ViewDigest{}
-	s.views.seen = map[string]map[string]int64{}
+	s.views = &viewsPoller{store: s.store, mm: s.mm, config: s.config, now: s.nowMillis, log: s.log,
+		state: newViewState(), trackRecent: s.tracker.trackRecent, readConversation: s.recorder.readConversationIn}
 	return s
 }
 

@@ -26,6 +26,11 @@ type viewState struct {
 	next     int                         // round-robin position when a poll is cut short
 }
 
+func newViewState() *viewState {
+	return &viewState{settled: map[string]int{}, polled: map[string]int64{}, digests: map[string]ViewDigest{},
+		seen: map[string]map[string]int64{}}
+}
+
 // dueSlowPoll reports whether a quiet channel is due, and if so notes the poll.
 func (v *viewState) dueSlowPoll(channelID string, now int64) bool {
 	v.mu.Lock()
