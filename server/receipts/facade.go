@@ -23,3 +23,27 @@ func (s *Service) ReactionAdded(userID, postID string) { s.recorder.reactionAdde
 // PollViews applies the views of the watched channels due this poll. It
 // returns how many reads it recorded. Callers run it on one server at a time.
 func (s *Service) PollViews() (int, error) { return s.views.poll() }
+
+// QueryReceipts answers POST /receipts/query.
+func (s *Service) QueryReceipts(userID string, postIDs []string) (QueryResult, error) {
+	return s.queries.query(userID, postIDs)
+}
+
+// Readers answers GET /posts/{id}/readers: the author pages through who has
+// read the post (by read time) or who has not (by username).
+func (s *Service) Readers(userID, postID string, q ReaderQuery) (ReaderPage, error) {
+	return s.readerLists.readers(userID, postID, q)
+}
+
+// ReadCurve answers GET /posts/{id}/curve for the post's author, under the
+// same rules as the reader list.
+func (s *Service) ReadCurve(userID, postID string) (Curve, error) {
+	return s.readerLists.curve(userID, postID)
+}
+
+// NewestOwnPost returns the caller's newest tracked post in the channel, or
+// in the thread of rootID when it is not empty (the root counts as part of
+// its thread). It looks at the channel's newest tracked posts only.
+func (s *Service) NewestOwnPost(userID, channelID, rootID string) (string, error) {
+	return s.ownPosts.newest(userID, channelID, rootID)
+}

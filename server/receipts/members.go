@@ -90,10 +90,6 @@ func (m *memberSets) clusterEvent(id string) {
 	m.cache.apply(c)
 }
 
-func (s *Service) present(channelID string) (map[string]Member, error) {
-	return s.members.present(channelID)
-}
-
 // ClusterMembers is the cluster event kind of a membership change; its id is
 // a memberChange in text.
 const ClusterMembers = "members"

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 
 	"github.com/pkg/errors"
+
 	"github.com/readreceipts/mattermost-plugin-readreceipts/server/config"
 )
 
