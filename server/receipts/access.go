@@ -9,7 +9,7 @@ import (
 // accessCache remembers, for one request, which channels the caller may
 // read and is a member of. It is safe for concurrent use.
 type accessCache struct {
-	mm      Platform
+	mm      channelAccess
 	userID  string
 	mu      sync.Mutex
 	checks  map[string]*accessCheck
@@ -26,7 +26,13 @@ type accessCheck struct {
 // maxEarlyChecks bounds the checks a request starts before it knows its channels.
 const maxEarlyChecks = 4
 
-func newAccessCache(mm Platform, userID string) *accessCache {
+// channelAccess is what access checks ask Mattermost.
+type channelAccess interface {
+	CanReadChannel(userID, channelID string) (bool, error)
+	IsMember(userID, channelID string) (bool, error)
+}
+
+func newAccessCache(mm channelAccess, userID string) *accessCache {
 	return &accessCache{mm: mm, userID: userID, checks: map[string]*accessCheck{}, members: map[string]bool{}}
 }
 
@@ -79,12 +85,17 @@ func (a *accessCache) canRead(channelID string) (bool, error) {
 	return c.ok, c.err
 }
 
+// channelReader asks Mattermost whether a user may read a channel.
+type channelReader interface {
+	CanReadChannel(userID, channelID string) (bool, error)
+}
+
 // authorAccess remembers, for one batch of events, whether each author may
 // still read each channel (their events follow the rules of their queries).
 // A failed lookup is not remembered.
 type authorAccess map[[2]string]bool
 
-func (a authorAccess) canRead(mm Platform, authorID, channelID string) (bool, error) {
+func (a authorAccess) canRead(mm channelReader, authorID, channelID string) (bool, error) {
 	key := [2]string{authorID, channelID}
 	if ok, found := a[key]; found {
 		return ok, nil

@@ -39,10 +39,10 @@ type lookedAt struct {
 // (reader set) passes over that user's own posts, which it would not read:
 // their hooks track them, so an author's burst of posts does not track each
 // other's posts ahead of their hooks.
-func (s *Service) trackRecent(channelID, reader string) (int, error) {
-	now := s.nowMillis()
-	since, known := s.catchUp.since(channelID, now)
-	posts, err := s.mm.PostsSince(channelID, since)
+func (t *tracker) trackRecent(channelID, reader string) (int, error) {
+	now := t.now()
+	since, known := t.catchUp.since(channelID, now)
+	posts, err := t.mm.PostsSince(channelID, since)
 	if err != nil {
 		return 0, errors.Wrap(err, "failed to list recent posts")
 	}
@@ -53,9 +53,9 @@ func (s *Service) trackRecent(channelID, reader string) (int, error) {
 			continue
 		}
 		if _, ok := known[p.ID]; !ok {
-			rec, err := s.records.post(p.ID)
+			rec, err := t.records.post(p.ID)
 			if err == nil && rec == nil {
-				rec, err = s.trackLate(p)
+				rec, err = t.trackLate(p)
 				if rec != nil {
 					tracked++
 				}
@@ -66,7 +66,7 @@ func (s *Service) trackRecent(channelID, reader string) (int, error) {
 		}
 		checked[p.ID] = p.CreateAt
 	}
-	s.catchUp.done(channelID, now, checked)
+	t.catchUp.done(channelID, now, checked)
 	return tracked, nil
 }
 
@@ -118,17 +118,4 @@ func (c *catchUp) done(channelID string, now int64, checked map[string]int64) {
 		}
 	}
 	c.channels[channelID] = &lookedAt{at: now, since: since, known: known}
-}
-
-// readPost records a read of a post that an action implies (a reaction),
-// tracking it first if its posted hook has not run yet.
-func (s *Service) readPost(pv privacy, userID string, p Post, at int64) (bool, error) {
-	rec, err := s.records.post(p.ID)
-	if err == nil && rec == nil {
-		rec, err = s.trackLate(p)
-	}
-	if err != nil {
-		return false, errors.Wrap(err, "failed to load tracked post")
-	}
-	return s.readRecord(pv, userID, p.ID, rec, at)
 }

@@ -7,70 +7,70 @@ import "github.com/pkg/errors"
 // channel (or thread) up to a time, walking only what was indexed since the
 // user's watermark there.
 
-// MarkChannelRead answers POST /channels/{id}/read: every tracked post in the
+// markChannelRead answers POST /channels/{id}/read: every tracked post in the
 // channel created at or before until (now when negative) is read by the caller.
-func (s *Service) MarkChannelRead(userID, channelID string, until int64) (int, error) {
-	now := s.nowMillis()
+func (rc *recorder) markChannelRead(userID, channelID string, until int64) (int, error) {
+	now := rc.now()
 	if until > now {
 		return 0, Invalid("invalid_until", "until must not be in the future")
 	}
 	if until < 0 {
 		until = now
 	}
-	if _, err := s.visibleChannel(userID, channelID); err != nil {
+	if _, err := visibleChannel(rc.mm, userID, channelID); err != nil {
 		return 0, err
 	}
-	if _, err := s.trackRecent(channelID, userID); err != nil {
+	if _, err := rc.trackRecent(channelID, userID); err != nil {
 		return 0, err
 	}
-	return s.readConversation(userID, channelID, until, now)
+	return rc.readConversation(userID, channelID, until, now)
 }
 
 // readConversation applies a conversation-level read made at time at:
 // tracked posts in the channel created after the user's watermark (less a
 // margin) and at or before until.
-func (s *Service) readConversation(userID, channelID string, until, at int64) (int, error) {
-	idx, pv, err := s.conversationState(channelID)
+func (rc *recorder) readConversation(userID, channelID string, until, at int64) (int, error) {
+	idx, pv, err := rc.conversationState(channelID)
 	if err != nil || idx == nil {
 		return 0, err
 	}
-	return s.readConversationIn(idx, pv, userID, channelID, until, at)
+	return rc.readConversationIn(idx, pv, userID, channelID, until, at)
 }
 
 // conversationState loads what a conversation-level read needs: the
 // channel's index (nil when it never had a tracked post: every post of the
 // server comes through here, and such a channel costs one read) and the
 // privacy choices.
-func (s *Service) conversationState(channelID string) (*ChannelIndex, privacy, error) {
-	idx, err := s.store.ChannelIndex(channelID)
+func (rc *recorder) conversationState(channelID string) (*ChannelIndex, privacy, error) {
+	idx, err := rc.store.ChannelIndex(channelID)
 	if err != nil || idx == nil {
 		return nil, privacy{}, errors.Wrap(err, "failed to load channel index")
 	}
-	pv, err := s.privacyNow(s.config())
+	pv, err := privacyNow(rc.store, rc.config())
 	return idx, pv, err
 }
 
 // readConversationIn is readConversation with the channel's index and the
 // privacy choices already loaded (the views job loads them once a poll).
-func (s *Service) readConversationIn(idx *ChannelIndex, pv privacy, userID, channelID string, until, at int64) (int, error) {
+func (rc *recorder) readConversationIn(idx *ChannelIndex, pv privacy, userID, channelID string, until, at int64) (int, error) {
 	if !pv.sendsAt(userID, at) { // refused: not even the watermark is read
 		return 0, nil
 	}
-	from, err := s.store.Watermark(channelID, userID)
+	from, err := rc.store.Watermark(channelID, userID)
 	if err != nil {
 		return 0, errors.Wrap(err, "failed to load read watermark")
 	}
-	return s.readFrom(idx, pv, userID, conversation{channelID: channelID, markID: channelID}, from, until, at)
+	return rc.readFrom(idx, pv, userID, conversation{channelID: channelID, markID: channelID}, from, until, at)
 }
 
 // readFrom is a conversation-level read from the user's watermark from up to
 // until. A read the privacy rule refuses leaves the watermark where it was,
 // so that a later one, once allowed, still reads these posts.
-func (s *Service) readFrom(idx *ChannelIndex, pv privacy, userID string, c conversation, from, until, at int64) (int, error) {
+func (rc *recorder) readFrom(idx *ChannelIndex, pv privacy, userID string, c conversation, from, until, at int64) (int, error) {
 	if !pv.sendsAt(userID, at) || until <= from {
 		return 0, nil // refused, or everything up to until was applied before
 	}
-	return s.readSince(idx, pv, userID, c, from, until, at)
+	return rc.readSince(idx, pv, userID, c, from, until, at)
 }
 
 // conversation is where a conversation-level read applies: a channel, or a
@@ -100,9 +100,9 @@ func (c conversation) skips(e IndexEntry, userID string) bool {
 // tracked posts indexed since the watermark from (less a margin) and created
 // at or before until, then raises the watermark. It returns the reads
 // recorded. The posts are read at once and their reads committed at once.
-func (s *Service) readSince(idx *ChannelIndex, pv privacy, userID string, c conversation, from, until, at int64) (int, error) {
+func (rc *recorder) readSince(idx *ChannelIndex, pv privacy, userID string, c conversation, from, until, at int64) (int, error) {
 	var ids []string
-	err := s.walkIndex(c.channelID, idx, from-indexMarginMillis, func(e IndexEntry) error {
+	err := walkIndex(rc.store, c.channelID, idx, from-indexMarginMillis, func(e IndexEntry) error {
 		if e.CreateAt <= until && !c.skips(e, userID) {
 			ids = append(ids, e.PostID)
 		}
@@ -111,38 +111,38 @@ func (s *Service) readSince(idx *ChannelIndex, pv privacy, userID string, c conv
 	if err != nil {
 		return 0, err
 	}
-	n, err := s.readPosts(pv, userID, c.rootID, ids, at)
+	n, err := rc.readPosts(pv, userID, c.rootID, ids, at)
 	if err != nil {
 		return n, err
 	}
 	// Posts are indexed a moment after they are created, so the watermark
 	// stays a margin behind now: a repeat soon after walks the recent posts again.
-	safe := min(until, s.nowMillis()-indexMarginMillis)
-	unlock := s.markLocks.lock(c.markID + userID) // one raise at a time per watermark on a server
+	safe := min(until, rc.now()-indexMarginMillis)
+	unlock := rc.markLocks.lock(c.markID + userID) // one raise at a time per watermark on a server
 	defer unlock()
-	return n, errors.Wrap(s.store.RaiseWatermark(c.markID, userID, safe), "failed to save read watermark")
+	return n, errors.Wrap(rc.store.RaiseWatermark(c.markID, userID, safe), "failed to save read watermark")
 }
 
 // readPosts records the user's reads of indexed posts (those of the thread
 // rootID, when set; index entries written before they carried the root do
 // not say) and returns how many it recorded.
-func (s *Service) readPosts(pv privacy, userID, rootID string, ids []string, at int64) (int, error) {
+func (rc *recorder) readPosts(pv privacy, userID, rootID string, ids []string, at int64) (int, error) {
 	if len(ids) == 0 {
 		return 0, nil
 	}
-	loaded := s.records.preload(ids)
+	loaded := rc.records.preload(ids)
 	var toWrite []*pendingRead
 	recs := map[string]*PostRecord{}
 	for _, id := range ids {
-		rec, err := loaded.record(s.records, id)
+		rec, err := loaded.record(rc.records, id)
 		if err != nil {
 			return 0, errors.Wrap(err, "failed to load tracked post")
 		}
 		if rec == nil || rootID != "" && id != rootID && rec.RootID != rootID ||
-			rec.AuthorID == userID || s.expired(rec) {
+			rec.AuthorID == userID || rc.expired(rec) {
 			continue // deleted, outside the thread, the user's own, or expired
 		}
-		r, _, err := s.readToWrite(id, rec, pv, userID, at)
+		r, _, err := rc.readToWrite(id, rec, pv, userID, at)
 		if err != nil {
 			return 0, err
 		}
@@ -150,11 +150,11 @@ func (s *Service) readPosts(pv privacy, userID, rootID string, ids []string, at 
 			toWrite, recs[id] = append(toWrite, r), rec
 		}
 	}
-	s.commits.commit(toWrite)
+	rc.commits.commit(toWrite)
 	n := 0
 	var firstErr error
 	for _, r := range toWrite {
-		reason, err := s.written(r, recs[r.postID])
+		reason, err := rc.written(r, recs[r.postID])
 		if err == nil && reason == "" {
 			n++
 		}
@@ -165,12 +165,17 @@ func (s *Service) readPosts(pv privacy, userID, rootID string, ids []string, at 
 	return n, firstErr
 }
 
-func (s *Service) readRecord(pv privacy, userID, postID string, rec *PostRecord, at int64) (bool, error) {
-	if rec == nil || rec.AuthorID == userID || s.expired(rec) {
+func (rc *recorder) readRecord(pv privacy, userID, postID string, rec *PostRecord, at int64) (bool, error) {
+	if rec == nil || rec.AuthorID == userID || rc.expired(rec) {
 		return false, nil // deleted or expired; or the user's own
 	}
-	reason, err := s.recordRead(postID, rec, pv, userID, at)
+	reason, err := rc.recordRead(postID, rec, pv, userID, at)
 	return err == nil && reason == "", err
+}
+
+// indexChunks reads the older chunks of a channel's index.
+type indexChunks interface {
+	IndexChunk(channelID string, k int) ([]IndexEntry, error)
 }
 
 // walkIndex visits a channel's tracked posts from the last indexed back to
@@ -179,7 +184,7 @@ func (s *Service) readRecord(pv privacy, userID, postID string, rec *PostRecord,
 // it (imported, or its hook was slow) is visited, and does not hide the ones
 // indexed before it. A post is indexed after it is created, so every post
 // created after stopAt is visited.
-func (s *Service) walkIndex(channelID string, idx *ChannelIndex, stopAt int64, visit func(IndexEntry) error) error {
+func walkIndex(chunks indexChunks, channelID string, idx *ChannelIndex, stopAt int64, visit func(IndexEntry) error) error {
 	var err error
 	entries := idx.Tail
 	for k := idx.Chunks; ; k-- {
@@ -194,7 +199,7 @@ func (s *Service) walkIndex(channelID string, idx *ChannelIndex, stopAt int64, v
 		if k <= idx.First {
 			return nil
 		}
-		if entries, err = s.store.IndexChunk(channelID, k-1); err != nil {
+		if entries, err = chunks.IndexChunk(channelID, k-1); err != nil {
 			return errors.Wrap(err, "failed to load channel index chunk")
 		}
 	}

@@ -24,19 +24,19 @@ type CurvePoint struct {
 	ReadCount int   `json:"read_count"`
 }
 
-// ReadCurve answers GET /posts/{id}/curve for the post's author, under the
+// curve answers GET /posts/{id}/curve for the post's author, under the
 // same rules as the reader list. It is computed from the post's record
 // alone, never loading the chunks of older reads: each chunk contributes one
 // point at its first read (whose rank is known, 64 per chunk), and the
 // record's late and newest reads one point each. So it costs the same as a
 // receipt query whatever the channel's size; between two chunk starts the
 // curve is a lower bound, off by fewer than 64 reads.
-func (s *Service) ReadCurve(userID, postID string) (Curve, error) {
-	rec, err := s.authorRecord(userID, postID)
+func (rl *readerLists) curve(userID, postID string) (Curve, error) {
+	rec, err := rl.authorRecord(userID, postID)
 	if err != nil {
 		return Curve{}, err
 	}
-	r, err := s.receipt(postID, rec, newAbsentees())
+	r, err := rl.counts.receipt(postID, rec, newAbsentees())
 	if err != nil {
 		return Curve{}, err
 	}

@@ -90,10 +90,6 @@ func (m *memberSets) clusterEvent(id string) {
 	m.cache.apply(c)
 }
 
-func (s *Service) present(channelID string) (map[string]Member, error) {
-	return s.members.present(channelID)
-}
-
 // ClusterMembers is the cluster event kind of a membership change; its id is
 // a memberChange in text.
 const ClusterMembers = "members"
@@ -125,7 +121,7 @@ func (s *Service) MemberLeft(channelID, userID string) {
 		return
 	}
 	for id, rec := range recs {
-		snap, err := s.snapshot(rec.Snapshot)
+		snap, err := s.snapshots.load(rec.Snapshot)
 		if err != nil {
 			continue
 		}

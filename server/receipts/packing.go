@@ -128,14 +128,6 @@ func (p preloaded) record(r *postRecords, postID string) (*PostRecord, error) {
 	return p.recs[postID], nil
 }
 
-// visible is visibleRecord for a preloaded post.
-func (s *Service) visible(p preloaded, access *accessCache, postID string) (*PostRecord, string, error) {
-	if p.failed || p.retry[postID] {
-		return s.visibleRecord(access, postID)
-	}
-	return s.visibleLoaded(access, postID, p.recs[postID])
-}
-
 // updatePosts is the store's UpdatePosts on unpacked reads.
 func (r *postRecords) updatePosts(postIDs []string, fn func(postID string, rec *PostRecord) error) map[string]error {
 	return r.store.UpdatePosts(postIDs, func(postID string, rec *PostRecord) error {

@@ -17,12 +17,17 @@ type privacy struct {
 	resumed    map[string]int64
 }
 
+// optOutReader reads the users who stopped sending receipts.
+type optOutReader interface {
+	OptOuts() (*OptOuts, error)
+}
+
 // privacyNow loads the users' choices under the current policy.
-func (s *Service) privacyNow(cfg config.Config) (privacy, error) {
+func privacyNow(store optOutReader, cfg config.Config) (privacy, error) {
 	if cfg.PrivacyPolicy == config.PrivacyAlwaysOn {
 		return privacyFrom(cfg, nil), nil
 	}
-	o, err := s.store.OptOuts()
+	o, err := store.OptOuts()
 	if err != nil {
 		return privacy{}, errors.Wrap(err, "failed to load privacy settings")
 	}
@@ -37,19 +42,25 @@ func privacyFrom(cfg config.Config, o *OptOuts) privacy {
 	return pv
 }
 
+// batchStore reads a batch's tracked posts together with the opt-outs.
+type batchStore interface {
+	optOutReader
+	PostsAndOptOuts(postIDs []string) (map[string]*PostRecord, *OptOuts, error)
+}
+
 // batchState reads what a batch of posts needs: the privacy choices and the
 // posts, with one read when the KV allows.
-func (s *Service) batchState(cfg config.Config, ids []string) (privacy, preloaded, error) {
+func batchState(store batchStore, records *postRecords, cfg config.Config, ids []string) (privacy, preloaded, error) {
 	if cfg.PrivacyPolicy == config.PrivacyAlwaysOn {
-		return privacyFrom(cfg, nil), s.records.preload(ids), nil
+		return privacyFrom(cfg, nil), records.preload(ids), nil
 	}
-	recs, o, err := s.store.PostsAndOptOuts(validIDs(ids))
+	recs, o, err := store.PostsAndOptOuts(validIDs(ids))
 	if err != nil {
-		loaded := s.records.loaded(nil, err) // the posts are then read one by one
-		pv, err := s.privacyNow(cfg)
+		loaded := records.loaded(nil, err) // the posts are then read one by one
+		pv, err := privacyNow(store, cfg)
 		return pv, loaded, err
 	}
-	return privacyFrom(cfg, o), s.records.loaded(recs, nil), nil
+	return privacyFrom(cfg, o), records.loaded(recs, nil), nil
 }
 
 // optedOut reports whether the user does not send receipts now.
@@ -101,7 +112,7 @@ func (pv privacy) since(userID string) int64 {
 // UserSettings answers GET /me/settings.
 func (s *Service) UserSettings(userID string) (UserSettings, error) {
 	cfg := s.config()
-	pv, err := s.privacyNow(cfg)
+	pv, err := privacyNow(s.store, cfg)
 	if err != nil {
 		return UserSettings{}, err
 	}

@@ -1,83 +1,60 @@
 package receipts
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/json"
 	"sort"
-	"strings"
 
 	"github.com/pkg/errors"
+
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/config"
 )
 
-// cursor is the position in a reader list. It is signed so that a client can
-// neither forge one nor reuse one from another post or filter.
-type cursor struct {
-	PostID string `json:"p"`
-	Filter string `json:"f"`
-	// At and UserID are the last read shown (read list, by read time), or
-	// Username and UserID the last user shown (unread list, by username).
-	At       int64  `json:"t,omitempty"`
-	Username string `json:"n,omitempty"`
-	UserID   string `json:"i,omitempty"`
-}
-
-func (s *Service) encodeCursor(c cursor) string {
-	data, _ := json.Marshal(c)
-	body := base64.RawURLEncoding.EncodeToString(data)
-	return body + "." + s.sign(body)
-}
-
-func (s *Service) decodeCursor(raw, postID, filter string) (cursor, error) {
-	var c cursor
-	body, sig, ok := strings.Cut(raw, ".")
-	if !ok || !hmac.Equal([]byte(sig), []byte(s.sign(body))) {
-		return c, ErrInvalidCursor
+// readerLists answers a post's author: who read it and who did not (GET
+// /posts/{id}/readers), and how reads came in over time (GET /posts/{id}/curve).
+type readerLists struct {
+	store optOutReader
+	mm    interface {
+		channelAccess
+		Users(ids []string) ([]User, error)
 	}
-	data, err := base64.RawURLEncoding.DecodeString(body)
-	if err != nil || json.Unmarshal(data, &c) != nil || c.PostID != postID || c.Filter != filter {
-		return c, ErrInvalidCursor
-	}
-	return c, nil
+	config   func() config.Config
+	records  *postRecords
+	visible  *postVisibility
+	counts   *counter
+	snapshot func(id string) (*Snapshot, error)
+	present  func(channelID string) (map[string]Member, error)
+	cursors  cursorCodec
 }
 
-func (s *Service) sign(body string) string {
-	m := hmac.New(sha256.New, s.secret)
-	m.Write([]byte(body))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])
-}
-
-// Readers answers GET /posts/{id}/readers: the author pages through who has
+// readers answers GET /posts/{id}/readers: the author pages through who has
 // read the post (by read time) or who has not (by username).
-func (s *Service) Readers(userID, postID string, q ReaderQuery) (ReaderPage, error) {
-	rec, err := s.authorRecord(userID, postID)
+func (rl *readerLists) readers(userID, postID string, q ReaderQuery) (ReaderPage, error) {
+	rec, err := rl.authorRecord(userID, postID)
 	if err != nil {
 		return ReaderPage{}, err
 	}
 	var c cursor
 	if q.Cursor != "" {
-		if c, err = s.decodeCursor(q.Cursor, postID, q.Filter); err != nil {
+		if c, err = rl.cursors.decode(q.Cursor, postID, q.Filter); err != nil {
 			return ReaderPage{}, err
 		}
 	}
-	r, err := s.receipt(postID, rec, newAbsentees())
+	r, err := rl.counts.receipt(postID, rec, newAbsentees())
 	if err != nil {
 		return ReaderPage{}, err
 	}
 	var page ReaderPage
 	if q.Filter == FilterUnread {
-		page, err = s.unreadPage(postID, rec, c, q.PerPage)
+		page, err = rl.unreadPage(postID, rec, c, q.PerPage)
 	} else {
-		page, err = s.readPage(postID, rec, c, q.PerPage)
+		page, err = rl.readPage(postID, rec, c, q.PerPage)
 	}
 	page.ReadCount, page.UnreadCount = r.ReadCount, r.UnreadCount
 	return page, err
 }
 
 // authorRecord loads a tracked post for its author, or says why not.
-func (s *Service) authorRecord(userID, postID string) (*PostRecord, error) {
-	rec, reason, err := s.visibleRecord(newAccessCache(s.mm, userID), postID)
+func (rl *readerLists) authorRecord(userID, postID string) (*PostRecord, error) {
+	rec, reason, err := rl.visible.record(newAccessCache(rl.mm, userID), postID)
 	switch {
 	case err != nil:
 		return nil, err
@@ -88,7 +65,7 @@ func (s *Service) authorRecord(userID, postID string) (*PostRecord, error) {
 	case rec.AuthorID != userID:
 		return nil, ErrNoPermission
 	}
-	pv, err := s.privacyNow(s.config())
+	pv, err := privacyNow(rl.store, rl.config())
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +79,7 @@ func (s *Service) authorRecord(userID, postID string) (*PostRecord, error) {
 // keep their place in that order once recorded, so a page never repeats or
 // skips anyone who had read when paging began. It loads only the chunks the
 // page touches, and merges in the record's late reads.
-func (s *Service) readPage(postID string, rec *PostRecord, c cursor, perPage int) (ReaderPage, error) {
+func (rl *readerLists) readPage(postID string, rec *PostRecord, c cursor, perPage int) (ReaderPage, error) {
 	after := ReadEntry{UserID: c.UserID, At: c.At}
 	hasCursor := c.UserID != ""
 	isNext := func(e ReadEntry) bool { return !hasCursor || after.Before(e) }
@@ -111,7 +88,7 @@ func (s *Service) readPage(postID string, rec *PostRecord, c cursor, perPage int
 		// The last chunk starting before the cursor; later ones start at or after it.
 		start = max(0, sort.Search(len(rec.ChunkStarts), func(i int) bool { return rec.ChunkStarts[i] >= after.At })-1)
 	}
-	sorted, more, err := s.sortedAfter(postID, rec, start, isNext, perPage)
+	sorted, more, err := rl.sortedAfter(postID, rec, start, isNext, perPage)
 	if err != nil {
 		return ReaderPage{}, err
 	}
@@ -123,7 +100,7 @@ func (s *Service) readPage(postID string, rec *PostRecord, c cursor, perPage int
 	if len(sorted) > perPage {
 		sorted, more = sorted[:perPage], true
 	}
-	users, err := s.usernames(sorted)
+	users, err := rl.usernames(sorted)
 	if err != nil {
 		return ReaderPage{}, err
 	}
@@ -131,17 +108,17 @@ func (s *Service) readPage(postID string, rec *PostRecord, c cursor, perPage int
 	page := ReaderPage{Users: users, IsFinished: !more}
 	if more {
 		last := sorted[len(sorted)-1]
-		page.NextCursor = s.encodeCursor(cursor{PostID: postID, Filter: FilterRead, At: last.At, UserID: last.UserID})
+		page.NextCursor = rl.cursors.encode(cursor{PostID: postID, Filter: FilterRead, At: last.At, UserID: last.UserID})
 	}
 	return page, nil
 }
 
 // sortedAfter returns up to limit reads from chunk start on (then Tail) for
 // which isNext holds, and whether there are more.
-func (s *Service) sortedAfter(postID string, rec *PostRecord, start int, isNext func(ReadEntry) bool, limit int) ([]ReadEntry, bool, error) {
+func (rl *readerLists) sortedAfter(postID string, rec *PostRecord, start int, isNext func(ReadEntry) bool, limit int) ([]ReadEntry, bool, error) {
 	var out []ReadEntry
 	for k := start; k <= rec.Chunks; k++ {
-		run, err := s.readRun(postID, rec, k)
+		run, err := rl.readRun(postID, rec, k)
 		if err != nil {
 			return nil, false, err
 		}
@@ -159,22 +136,22 @@ func (s *Service) sortedAfter(postID string, rec *PostRecord, start int, isNext 
 }
 
 // readRun returns chunk k of a post's reads, or its Tail for k == Chunks.
-func (s *Service) readRun(postID string, rec *PostRecord, k int) ([]ReadEntry, error) {
+func (rl *readerLists) readRun(postID string, rec *PostRecord, k int) ([]ReadEntry, error) {
 	if k == rec.Chunks {
 		return rec.Tail, nil
 	}
-	chunk, err := s.records.readChunk(postID, rec, k)
+	chunk, err := rl.records.readChunk(postID, rec, k)
 	return chunk, errors.Wrap(err, "failed to load readers")
 }
 
-func (s *Service) usernames(entries []ReadEntry) ([]ReaderUser, error) {
+func (rl *readerLists) usernames(entries []ReadEntry) ([]ReaderUser, error) {
 	ids := make([]string, len(entries))
 	for i, e := range entries {
 		ids[i] = e.UserID
 	}
 	names := map[string]string{}
 	if len(ids) > 0 {
-		users, err := s.mm.Users(ids)
+		users, err := rl.mm.Users(ids)
 		if err != nil {
 			return nil, errors.Wrap(err, "failed to get readers")
 		}
@@ -191,12 +168,12 @@ func (s *Service) usernames(entries []ReadEntry) ([]ReaderUser, error) {
 
 // unreadPage returns recipients still in the channel who have not read the
 // post, by username then id, after the cursor's user.
-func (s *Service) unreadPage(postID string, rec *PostRecord, c cursor, perPage int) (ReaderPage, error) {
-	snap, err := s.snapshot(rec.Snapshot)
+func (rl *readerLists) unreadPage(postID string, rec *PostRecord, c cursor, perPage int) (ReaderPage, error) {
+	snap, err := rl.snapshot(rec.Snapshot)
 	if err != nil {
 		return ReaderPage{}, err
 	}
-	present, err := s.present(rec.ChannelID)
+	present, err := rl.present(rec.ChannelID)
 	if err != nil {
 		return ReaderPage{}, err
 	}
@@ -214,7 +191,7 @@ func (s *Service) unreadPage(postID string, rec *PostRecord, c cursor, perPage i
 	}
 	if !page.IsFinished {
 		last := unread[perPage-1]
-		page.NextCursor = s.encodeCursor(cursor{PostID: postID, Filter: FilterUnread, Username: last.Username, UserID: last.UserID})
+		page.NextCursor = rl.cursors.encode(cursor{PostID: postID, Filter: FilterUnread, Username: last.Username, UserID: last.UserID})
 	}
 	return page, nil
 }

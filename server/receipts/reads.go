@@ -3,43 +3,76 @@ package receipts
 import (
 	"slices"
 
-	"github.com/pkg/errors"
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/config"
 )
 
 // indexMarginMillis widens conversation-level walks below the watermark: a
 // post may be indexed a moment after a later view was applied.
 const indexMarginMillis = 10_000
 
-// RecordReads answers POST /reads for the caller.
-func (s *Service) RecordReads(userID string, postIDs []string) (ReadResult, error) {
+// recorder records reads: a batch from the webapp, and the conversation-level
+// reads of a channel read, a view, posting, replying and reacting. Every read
+// goes through readToWrite (the one privacy rule) and the group commit.
+type recorder struct {
+	store interface {
+		batchStore
+		indexChunks
+		ChannelIndex(channelID string) (*ChannelIndex, error)
+		Watermark(channelID, userID string) (int64, error)
+		RaiseWatermark(channelID, userID string, until int64) error
+	}
+	mm interface {
+		channelAccess
+		channelViewer
+		Post(postID string) (*Post, error)
+	}
+	config func() config.Config
+	now    func() int64
+	log    Logger
+
+	records   *postRecords
+	commits   *committer
+	visible   *postVisibility
+	snapshot  func(id string) (*Snapshot, error)
+	expired   func(rec *PostRecord) bool
+	feed      readFeed
+	markLocks stripedLocks
+	// trackLate and trackRecent are the tracker's: a read may reach a post
+	// before its posted hook does.
+	trackLate   func(p Post) (*PostRecord, error)
+	trackRecent func(channelID, reader string) (int, error)
+}
+
+// recordReads answers POST /reads for the caller.
+func (rc *recorder) recordReads(userID string, postIDs []string) (ReadResult, error) {
 	res := ReadResult{Recorded: []string{}, Skipped: []Skipped{}}
 	ids := unique(postIDs)
-	access := newAccessCache(s.mm, userID)
-	access.checkEarly(s.records.channels.channels(ids, maxEarlyChecks))
-	pv, loaded, err := s.batchState(s.config(), ids)
+	access := newAccessCache(rc.mm, userID)
+	access.checkEarly(rc.records.channels.channels(ids, maxEarlyChecks))
+	pv, loaded, err := batchState(rc.store, rc.records, rc.config(), ids)
 	if err != nil {
 		res.Failed = ids
 		return res, err
 	}
-	now := s.nowMillis()
+	now := rc.now()
 	reasons := make([]string, len(ids))
 	errs := make([]error, len(ids))
 	toWrite := make([]*pendingRead, len(ids))
 	recs := make([]*PostRecord, len(ids))
 	parallel(len(ids), func(i int) {
-		recs[i], toWrite[i], reasons[i], errs[i] = s.readOne(access, pv, userID, ids[i], loaded, now)
+		recs[i], toWrite[i], reasons[i], errs[i] = rc.readOne(access, pv, userID, ids[i], loaded, now)
 	})
-	s.commits.commit(slices.DeleteFunc(slices.Clone(toWrite), func(r *pendingRead) bool { return r == nil }))
+	rc.commits.commit(slices.DeleteFunc(slices.Clone(toWrite), func(r *pendingRead) bool { return r == nil }))
 	for i, r := range toWrite {
 		if r != nil {
-			reasons[i], errs[i] = s.written(r, recs[i])
+			reasons[i], errs[i] = rc.written(r, recs[i])
 		}
 	}
 	var firstErr error
 	for i, id := range ids {
 		switch {
 		case errs[i] != nil:
-			s.log.Warn("failed to record read", "post_id", id, "user_id", userID, "err", errs[i].Error())
+			rc.log.Warn("failed to record read", "post_id", id, "user_id", userID, "err", errs[i].Error())
 			res.Failed = append(res.Failed, id)
 			if firstErr == nil {
 				firstErr = errs[i]
@@ -55,67 +88,16 @@ func (s *Service) RecordReads(userID string, postIDs []string) (ReadResult, erro
 
 // readOne checks one post of a batch and returns the read to write, or why
 // there is none.
-func (s *Service) readOne(access *accessCache, pv privacy, userID, postID string, loaded preloaded, at int64) (*PostRecord, *pendingRead, string, error) {
-	rec, reason, err := s.visible(loaded, access, postID)
+func (rc *recorder) readOne(access *accessCache, pv privacy, userID, postID string, loaded preloaded, at int64) (*PostRecord, *pendingRead, string, error) {
+	rec, reason, err := rc.visible.preloaded(loaded, access, postID)
 	if err != nil || reason != "" {
 		return nil, nil, reason, err
 	}
 	if rec.AuthorID == userID {
 		return nil, nil, ReasonOwnPost, nil
 	}
-	r, reason, err := s.readToWrite(postID, rec, pv, userID, at)
+	r, reason, err := rc.readToWrite(postID, rec, pv, userID, at)
 	return rec, r, reason, err
-}
-
-// visibleRecord loads a tracked post the caller may see, or says why not.
-func (s *Service) visibleRecord(access *accessCache, postID string) (*PostRecord, string, error) {
-	if !IsValidID(postID) {
-		return nil, ReasonNotFound, nil
-	}
-	rec, err := s.records.post(postID)
-	if err != nil {
-		return nil, "", errors.Wrap(err, "failed to load tracked post")
-	}
-	return s.visibleLoaded(access, postID, rec)
-}
-
-// visibleLoaded is visibleRecord for a record already loaded (nil: untracked).
-func (s *Service) visibleLoaded(access *accessCache, postID string, rec *PostRecord) (*PostRecord, string, error) {
-	if !IsValidID(postID) {
-		return nil, ReasonNotFound, nil
-	}
-	if rec != nil {
-		if ok, err := access.canRead(rec.ChannelID); err != nil || !ok {
-			return nil, reasonIf(!ok, ReasonNotFound), err
-		}
-		if s.expired(rec) { // retention has yet to delete it
-			return nil, ReasonNotTracked, nil
-		}
-		return rec, "", nil
-	}
-	p, err := s.mm.Post(postID)
-	if errors.Is(err, ErrNotFound) {
-		return nil, ReasonNotFound, nil
-	}
-	if err != nil {
-		return nil, "", errors.Wrap(err, "failed to get post")
-	}
-	if ok, err := access.canRead(p.ChannelID); err != nil || !ok {
-		return nil, reasonIf(!ok, ReasonNotFound), err
-	}
-	// Its posted hook may not have run yet: tracked from the moment it was saved.
-	if rec, err = s.trackLate(*p); err != nil || rec != nil {
-		return rec, "", err
-	}
-	return nil, ReasonNotTracked, nil
-}
-
-// reasonIf is reason when cond holds, else no reason.
-func reasonIf(cond bool, reason string) string {
-	if cond {
-		return reason
-	}
-	return ""
 }
 
 // recordRead adds userID to the post's readers through the server's group
@@ -123,21 +105,21 @@ func reasonIf(cond bool, reason string) string {
 // recent copy used to answer cheaply when nothing needs writing. Every read,
 // whatever its source, comes through readToWrite, and so through the one
 // privacy rule.
-func (s *Service) recordRead(postID string, rec *PostRecord, pv privacy, userID string, at int64) (string, error) {
-	r, reason, err := s.readToWrite(postID, rec, pv, userID, at)
+func (rc *recorder) recordRead(postID string, rec *PostRecord, pv privacy, userID string, at int64) (string, error) {
+	r, reason, err := rc.readToWrite(postID, rec, pv, userID, at)
 	if r == nil {
 		return reason, err
 	}
-	s.commits.commit([]*pendingRead{r})
-	return s.written(r, rec)
+	rc.commits.commit([]*pendingRead{r})
+	return rc.written(r, rec)
 }
 
 // readToWrite decides whether a read of the post is to be written, and why not.
-func (s *Service) readToWrite(postID string, rec *PostRecord, pv privacy, userID string, at int64) (*pendingRead, string, error) {
+func (rc *recorder) readToWrite(postID string, rec *PostRecord, pv privacy, userID string, at int64) (*pendingRead, string, error) {
 	if !pv.sendsAt(userID, at) {
 		return nil, ReasonDisabled, nil
 	}
-	snap, err := s.snapshot(rec.Snapshot)
+	snap, err := rc.snapshot(rec.Snapshot)
 	if err != nil {
 		return nil, "", err
 	}
@@ -153,9 +135,9 @@ func (s *Service) readToWrite(postID string, rec *PostRecord, pv privacy, userID
 
 // written reports what became of a committed read, and hands a recorded one
 // to the webhook.
-func (s *Service) written(r *pendingRead, rec *PostRecord) (string, error) {
+func (rc *recorder) written(r *pendingRead, rec *PostRecord) (string, error) {
 	if r.err == nil && r.reason == "" {
-		s.emitRead(r.postID, rec, r.userID, r.at)
+		rc.feed.emit(r.postID, rec, r.userID, r.at)
 	}
 	return r.reason, r.err
 }

@@ -169,9 +169,9 @@ func (r *retention) expirePost(postID string, cutoff int64) (bool, error) {
 
 // expired reports whether retention deletes the post's receipts: until it
 // does, they are answered as gone already.
-func (s *Service) expired(rec *PostRecord) bool {
-	days := s.config().RetentionDays
-	return days > 0 && rec.CreateAt < s.nowMillis()-int64(days)*dayMillis
+func (r *retention) expired(rec *PostRecord) bool {
+	days := r.config().RetentionDays
+	return days > 0 && rec.CreateAt < r.now()-int64(days)*dayMillis
 }
 
 // trimIndex drops leading index chunks whose posts are all older than cutoff.

@@ -7,31 +7,30 @@ import (
 	"github.com/readreceipts/mattermost-plugin-readreceipts/server/config"
 )
 
-// Service is the receipt engine. It is safe for concurrent use.
+// Service is the receipt engine: a facade that api/, command/ and the plugin
+// call. Each job is its own type holding only what it uses; Service keeps the
+// settings, the membership hooks and the background tasks, and delegates the
+// rest. It is safe for concurrent use.
 type Service struct {
 	store  Store
 	mm     Platform
 	pub    Publisher
-	peers  Cluster
 	log    Logger
 	config func() config.Config
 	now    func() time.Time
 
-	secret         []byte
-	snapshots      *snapshotCache
-	recipientLists recipientsMemo
-	members        *memberSets
-	notifier       *notifier
-	postLocks      stripedLocks
-	indexLocks     stripedLocks
-	markLocks      stripedLocks
-	commits        *committer
-	records        *postRecords
-	retention      *retention
-	views          viewState
-	catchUp        catchUp
-	readEvents     ReadEvents
-	tasks          sync.WaitGroup
+	snapshots   *recipientSnapshots
+	members     *memberSets
+	notifier    *notifier
+	postLocks   stripedLocks
+	retention   *retention
+	tracker     *tracker
+	recorder    *recorder
+	views       *viewsPoller
+	queries     *queries
+	readerLists *readerLists
+	ownPosts    *ownPosts
+	tasks       sync.WaitGroup
 }
 
 // Deps are the Service's collaborators.
@@ -54,42 +53,56 @@ type Deps struct {
 	ReadEvents ReadEvents
 }
 
-// New builds a Service.
+// New builds a Service and the jobs behind it.
 func New(d Deps) *Service {
-	s := &Service{
-		store:      d.Store,
-		mm:         d.Platform,
-		pub:        d.Publisher,
-		peers:      d.Cluster,
-		log:        d.Logger,
-		config:     d.Config,
-		now:        d.Now,
-		secret:     d.Secret,
-		snapshots:  newSnapshotCache(1024),
-		readEvents: d.ReadEvents,
-	}
+	s := &Service{store: d.Store, mm: d.Platform, pub: d.Publisher, log: d.Logger, config: d.Config, now: d.Now}
 	if s.now == nil {
 		s.now = time.Now
 	}
-	if s.peers == nil {
-		s.peers = noCluster{}
+	peers := d.Cluster
+	if peers == nil {
+		peers = noCluster{}
 	}
-	s.members = &memberSets{lister: s.mm, peers: s.peers, log: s.log, now: s.now, background: s.background,
+	s.snapshots = &recipientSnapshots{store: s.store, cache: newSnapshotCache(1024)}
+	s.members = &memberSets{lister: s.mm, peers: peers, log: s.log, now: s.now, background: s.background,
 		cache: newMemberCache()}
-	interval := d.NotifyInterval
-	if interval <= 0 {
-		interval = time.Second
-	}
-	s.notifier = newNotifier(interval, s.publishReceipts)
+	records := &postRecords{store: s.store, snapshot: s.snapshots.load, log: s.log}
+	counts := &counter{records: records, snapshot: s.snapshots.load, present: s.members.present}
+	s.notifier = newNotifier(notifyInterval(d), (&receiptEvents{store: s.store, mm: s.mm, pub: s.pub,
+		config: s.config, log: s.log, records: records, counts: counts}).publish)
 	s.retention = &retention{store: s.store, config: s.config, now: s.nowMillis, log: s.log}
-	s.records = &postRecords{store: s.store, snapshot: s.snapshot, log: s.log}
-	s.commits = &committer{update: s.records.updatePosts, writeChunk: s.records.writeChunk, recorded: s.notifier.touch,
-		background: s.background}
-	s.views.settled = map[string]int{}
-	s.views.polled = map[string]int64{}
-	s.views.digests = map[string]ViewDigest{}
-	s.views.seen = map[string]map[string]int64{}
+	s.tracker = &tracker{store: s.store, mm: s.mm, config: s.config, now: s.nowMillis, log: s.log,
+		records: records, snapshots: s.snapshots, present: s.members.present,
+		watching: &watchList{store: s.store, log: s.log, now: s.nowMillis}}
+	visible := &postVisibility{records: records, posts: s.mm, expired: s.retention.expired, trackLate: s.tracker.trackLate}
+	s.recorder = newRecorder(s, d, records, visible)
+	s.tracker.readBefore = s.recorder.readBeforeWith
+	s.views = &viewsPoller{store: s.store, mm: s.mm, config: s.config, now: s.nowMillis, log: s.log,
+		state: newViewState(), trackRecent: s.tracker.trackRecent, readConversation: s.recorder.readConversationIn}
+	s.queries = &queries{store: s.store, mm: s.mm, config: s.config, log: s.log, records: records,
+		visible: visible, counts: counts}
+	s.readerLists = &readerLists{store: s.store, mm: s.mm, config: s.config, records: records, visible: visible,
+		counts: counts, snapshot: s.snapshots.load, present: s.members.present, cursors: cursorCodec{secret: d.Secret}}
+	s.ownPosts = &ownPosts{store: s.store, mm: s.mm, records: records}
 	return s
+}
+
+// notifyInterval is the shortest time between two events for one post.
+func notifyInterval(d Deps) time.Duration {
+	if d.NotifyInterval <= 0 {
+		return time.Second
+	}
+	return d.NotifyInterval
+}
+
+// newRecorder builds the recorder, with its own group commit.
+func newRecorder(s *Service, d Deps, records *postRecords, visible *postVisibility) *recorder {
+	commits := &committer{update: records.updatePosts, writeChunk: records.writeChunk, recorded: s.notifier.touch,
+		background: s.background}
+	return &recorder{store: s.store, mm: s.mm, config: s.config, now: s.nowMillis, log: s.log,
+		records: records, commits: commits, visible: visible, snapshot: s.snapshots.load,
+		expired: s.retention.expired, feed: readFeed{events: d.ReadEvents, config: d.Config},
+		trackLate: s.tracker.trackLate, trackRecent: s.tracker.trackRecent}
 }
 
 type noCluster struct{}

@@ -37,7 +37,7 @@ func typeEnabled(channelType string, cfg config.Config) bool {
 
 // channelSettings decides whether a channel has receipts now, and why not.
 func (s *Service) channelSettings(ch *Channel, cfg config.Config) (ChannelSettings, error) {
-	return s.channelSettingsAt(ch, cfg, s.nowMillis(), s.store.ChannelSetting)
+	return channelSettingsAt(s.mm, ch, cfg, s.nowMillis(), s.store.ChannelSetting)
 }
 
 // channelSettingsAt is channelSettings with the channel's own switch as it
@@ -46,7 +46,12 @@ func (s *Service) channelSettings(ch *Channel, cfg config.Config) (ChannelSettin
 // already (the posted hook reads it with what else it needs).
 type settingSource func(channelID string) (*ChannelSetting, error)
 
-func (s *Service) channelSettingsAt(ch *Channel, cfg config.Config, at int64, settingOf settingSource) (ChannelSettings, error) {
+// memberCounter counts a channel's members as Mattermost shows them.
+type memberCounter interface {
+	MemberCount(channelID string) (int, error)
+}
+
+func channelSettingsAt(mm memberCounter, ch *Channel, cfg config.Config, at int64, settingOf settingSource) (ChannelSettings, error) {
 	out := ChannelSettings{ChannelID: ch.ID, RequestMode: cfg.RequestMode}
 	if !typeEnabled(ch.Type, cfg) {
 		out.Reason = ReasonTypeDisabled
@@ -61,7 +66,7 @@ func (s *Service) channelSettingsAt(ch *Channel, cfg config.Config, at int64, se
 		return out, nil
 	}
 	if ch.Type == ChannelOpen || ch.Type == ChannelPrivate {
-		n, err := s.mm.MemberCount(ch.ID)
+		n, err := mm.MemberCount(ch.ID)
 		if err != nil {
 			return out, errors.Wrap(err, "failed to count channel members")
 		}
@@ -74,14 +79,20 @@ func (s *Service) channelSettingsAt(ch *Channel, cfg config.Config, at int64, se
 	return out, nil
 }
 
+// channelViewer is what visibleChannel asks Mattermost.
+type channelViewer interface {
+	Channel(channelID string) (*Channel, error)
+	CanReadChannel(userID, channelID string) (bool, error)
+}
+
 // visibleChannel returns the channel if the user may read it, else ErrNotFound:
 // the API never confirms that a channel exists to someone who cannot see it.
-func (s *Service) visibleChannel(userID, channelID string) (*Channel, error) {
-	ch, err := s.mm.Channel(channelID)
+func visibleChannel(mm channelViewer, userID, channelID string) (*Channel, error) {
+	ch, err := mm.Channel(channelID)
 	if err != nil {
 		return nil, err
 	}
-	ok, err := s.mm.CanReadChannel(userID, channelID)
+	ok, err := mm.CanReadChannel(userID, channelID)
 	if err != nil {
 		return nil, errors.Wrap(err, "failed to check channel access")
 	}
@@ -93,7 +104,7 @@ func (s *Service) visibleChannel(userID, channelID string) (*Channel, error) {
 
 // ChannelSettings answers GET /channels/{id}/settings.
 func (s *Service) ChannelSettings(userID, channelID string) (ChannelSettings, error) {
-	ch, err := s.visibleChannel(userID, channelID)
+	ch, err := visibleChannel(s.mm, userID, channelID)
 	if err != nil {
 		return ChannelSettings{}, err
 	}
@@ -104,7 +115,7 @@ func (s *Service) ChannelSettings(userID, channelID string) (ChannelSettings, er
 // manage it: any member of a DM or group message; channel, team and system
 // admins of other channels.
 func (s *Service) SetChannelEnabled(userID, channelID string, enabled bool) (ChannelSettings, error) {
-	ch, err := s.visibleChannel(userID, channelID)
+	ch, err := visibleChannel(s.mm, userID, channelID)
 	if err != nil {
 		return ChannelSettings{}, err
 	}

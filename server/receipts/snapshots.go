@@ -34,16 +34,29 @@ func (d *Snapshot) applyTo(base *Snapshot) *Snapshot {
 	return &Snapshot{Version: d.Version, Users: slices.Compact(users), LastUsed: d.LastUsed}
 }
 
-// storeSnapshot writes a new snapshot of a channel: as a delta from the base
-// of the channel's previous snapshot when that is small, else in full. It
-// keeps the base's last use fresh, since retention judges each by its own.
-func (s *Service) storeSnapshot(channelID, id string, snap *Snapshot) error {
+// recipientSnapshots loads and stores recipient snapshots, through the
+// in-memory cache.
+type recipientSnapshots struct {
+	store SnapshotStore
+	cache *snapshotCache
+}
+
+// cached returns a snapshot from memory only.
+func (s *recipientSnapshots) cached(id string) (*Snapshot, bool) {
+	return s.cache.get(id)
+}
+
+// save writes a new snapshot of a channel: as a delta from the base of the
+// channel's previous snapshot when that is small, else in full. It keeps the
+// base's last use fresh, since retention judges each by its own. The new
+// snapshot is then kept in memory.
+func (s *recipientSnapshots) save(channelID, id string, snap *Snapshot) error {
 	stored := snap
-	if base := s.snapshotBase(channelID); base != nil {
+	if base := s.base(channelID); base != nil {
 		added, removed := diffSorted(base.snap.Users, snap.Users)
 		if len(added)+len(removed) <= max(deltaMinimum, len(base.snap.Users)/8) {
 			stored = &Snapshot{Version: FormatVersion, Base: base.id, Added: added, Removed: removed, LastUsed: snap.LastUsed}
-			if err := s.refreshSnapshot(base.id, base.snap, snap.LastUsed); err != nil {
+			if err := s.refresh(base.id, base.snap, snap.LastUsed); err != nil {
 				return err
 			}
 		}
@@ -51,12 +64,13 @@ func (s *Service) storeSnapshot(channelID, id string, snap *Snapshot) error {
 	if err := s.store.SaveSnapshot(id, stored); err != nil {
 		return errors.Wrap(err, "failed to store recipient snapshot")
 	}
-	s.snapshots.setLatest(channelID, id, stored.Base)
+	s.cache.setLatest(channelID, id, stored.Base)
+	s.cache.put(id, snap)
 	return nil
 }
 
-// refreshSnapshot rewrites a full snapshot's last use when it is a day old.
-func (s *Service) refreshSnapshot(id string, snap *Snapshot, now int64) error {
+// refresh rewrites a full snapshot's last use when it is a day old.
+func (s *recipientSnapshots) refresh(id string, snap *Snapshot, now int64) error {
 	if now-snap.LastUsed < snapshotRefreshMillis {
 		return nil
 	}
@@ -64,7 +78,7 @@ func (s *Service) refreshSnapshot(id string, snap *Snapshot, now int64) error {
 	if err := s.store.SaveSnapshot(id, fresh); err != nil {
 		return errors.Wrap(err, "failed to refresh recipient snapshot")
 	}
-	s.snapshots.put(id, fresh)
+	s.cache.put(id, fresh)
 	return nil
 }
 
@@ -73,14 +87,14 @@ type namedSnapshot struct {
 	snap *Snapshot
 }
 
-// snapshotBase is the full snapshot the channel's last snapshot written by
-// this server is, or is based on; nil when there is none (a new base).
-func (s *Service) snapshotBase(channelID string) *namedSnapshot {
-	id, ok := s.snapshots.baseOf(channelID)
+// base is the full snapshot the channel's last snapshot written by this
+// server is, or is based on; nil when there is none (a new base).
+func (s *recipientSnapshots) base(channelID string) *namedSnapshot {
+	id, ok := s.cache.baseOf(channelID)
 	if !ok {
 		return nil
 	}
-	snap, err := s.snapshot(id)
+	snap, err := s.load(id)
 	if err != nil {
 		return nil // written in full then
 	}
@@ -163,9 +177,9 @@ func (c *snapshotCache) put(id string, s *Snapshot) {
 	c.order = append(c.order, id)
 }
 
-// snapshot returns a snapshot from memory or the store.
-func (s *Service) snapshot(id string) (*Snapshot, error) {
-	if snap, ok := s.snapshots.get(id); ok {
+// load returns a snapshot from memory or the store.
+func (s *recipientSnapshots) load(id string) (*Snapshot, error) {
+	if snap, ok := s.cache.get(id); ok {
 		return snap, nil
 	}
 	snap, err := s.store.Snapshot(id)
@@ -176,12 +190,12 @@ func (s *Service) snapshot(id string) (*Snapshot, error) {
 		return nil, errors.Errorf("recipient snapshot %s is missing", id)
 	}
 	if snap.Base != "" {
-		base, err := s.snapshot(snap.Base)
+		base, err := s.load(snap.Base)
 		if err != nil {
 			return nil, err
 		}
 		snap = snap.applyTo(base)
 	}
-	s.snapshots.put(id, snap)
+	s.cache.put(id, snap)
 	return snap, nil
 }

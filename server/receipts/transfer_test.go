@@ -54,7 +54,8 @@ func TestARepeatedQueryCarriesOnlyWhatChanged(t *testing.T) {
 	assert.Less(t, sent, int64(len(e.kv.Value("p:"+posts[0]))+64), "only the changed record (and the opt-outs) is sent")
 }
 
-// signallingPlatform says when an access check starts.
+// signallingPlatform says when an access check starts: it waits (up to a
+// second) for a batch read to be waiting for it.
 type signallingPlatform struct {
 	*fakePlatform
 	checks chan string
@@ -63,7 +64,7 @@ type signallingPlatform struct {
 func (p signallingPlatform) CanReadChannel(userID, channelID string) (bool, error) {
 	select {
 	case p.checks <- channelID:
-	default:
+	case <-time.After(time.Second):
 	}
 	return p.fakePlatform.CanReadChannel(userID, channelID)
 }
@@ -94,7 +95,7 @@ func TestAccessIsCheckedWhileTheBatchIsRead(t *testing.T) {
 	users := e.mm.addUsers(3, "u%d")
 	ch := e.mm.addChannel("P", users...)
 	posts := []string{e.post(ch, users[0]), e.post(ch, users[0])}
-	checks := make(chan string) // a check signals only a batch read waiting for it
+	checks := make(chan string) // a check and a batch read meet only if they overlap
 	kv := &waitingKV{MemKV: e.kv, checks: checks}
 	svc := receipts.New(receipts.Deps{
 		Store: store.New(kv), Platform: signallingPlatform{e.mm, checks}, Publisher: e.pub, Logger: nopLogger{},

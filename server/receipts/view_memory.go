@@ -12,8 +12,7 @@ import (
 // viewState is what the polling server remembers besides the KV: channels
 // it found settled (valid whichever server polled since, as settling depends
 // only on the index), the view digests at which every view had been applied
-// (valid too: views only move forward), when quiet channels were polled, and
-// what it wrote.
+// (valid too: views only move forward), and when quiet channels were polled.
 type viewState struct {
 	mu      sync.Mutex
 	settled map[string]int // channel -> index size when everyone had viewed its newest post
@@ -24,40 +23,12 @@ type viewState struct {
 	allKnown bool
 	seen     map[string]map[string]int64 // channel -> member -> view applied for good
 	polled   map[string]int64            // channel -> when a quiet channel was last looked at
-	watched  map[string]int64            // channel -> last time its watch entry was written
 	next     int                         // round-robin position when a poll is cut short
 }
 
-// watchChannel adds the channel to the watched set, writing at most once an
-// hour per channel from each server.
-func (s *Service) watchChannel(channelID string) {
-	now := s.nowMillis()
-	s.views.mu.Lock()
-	if s.views.watched == nil {
-		s.views.watched = map[string]int64{}
-	}
-	if len(s.views.watched) > 10000 {
-		for ch, at := range s.views.watched {
-			if now-at >= hourMillis {
-				delete(s.views.watched, ch)
-			}
-		}
-	}
-	last := s.views.watched[channelID]
-	fresh := now-last < hourMillis
-	if !fresh {
-		s.views.watched[channelID] = now
-	}
-	s.views.mu.Unlock()
-	if fresh {
-		return
-	}
-	if err := s.store.Watch(channelID, now, now-WatchDays*dayMillis); err != nil {
-		s.log.Warn("failed to watch channel for views", "channel_id", channelID, "err", err.Error())
-		s.views.mu.Lock()
-		delete(s.views.watched, channelID) // the next tracked post tries again
-		s.views.mu.Unlock()
-	}
+func newViewState() *viewState {
+	return &viewState{settled: map[string]int{}, polled: map[string]int64{}, digests: map[string]ViewDigest{},
+		seen: map[string]map[string]int64{}}
 }
 
 // dueSlowPoll reports whether a quiet channel is due, and if so notes the poll.

@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 
 	"github.com/pkg/errors"
+
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/config"
 )
 
 // ReadEvent is one recorded read as the webhook sends it (API.md, "Webhook
@@ -32,13 +34,19 @@ func readEventID(postID, readerID string) string {
 	return hex.EncodeToString(sum[:16])
 }
 
-// emitRead hands a newly recorded read to the webhook, when one is set. It
+// readFeed hands recorded reads to the webhook.
+type readFeed struct {
+	events ReadEvents // nil sends none
+	config func() config.Config
+}
+
+// emit hands a newly recorded read to the webhook, when one is set. It
 // costs a read nothing else: privacy is applied when the batch is sent.
-func (s *Service) emitRead(postID string, rec *PostRecord, readerID string, at int64) {
-	if s.readEvents == nil || s.config().WebhookURL == "" {
+func (f readFeed) emit(postID string, rec *PostRecord, readerID string, at int64) {
+	if f.events == nil || f.config().WebhookURL == "" {
 		return
 	}
-	s.readEvents.Read(ReadEvent{
+	f.events.Read(ReadEvent{
 		ID:        readEventID(postID, readerID),
 		PostID:    postID,
 		ChannelID: rec.ChannelID,
@@ -55,7 +63,7 @@ func (s *Service) emitRead(postID string, rec *PostRecord, readerID string, at i
 // once per call (per webhook batch) and asks Mattermost once per author and
 // channel in the batch; an error means the batch is tried again later.
 func (s *Service) VisibleReads(events []ReadEvent) ([]ReadEvent, error) {
-	pv, err := s.privacyNow(s.config())
+	pv, err := privacyNow(s.store, s.config())
 	if err != nil {
 		return nil, errors.Wrap(err, "failed to apply privacy to read events")
 	}

@@ -18,14 +18,24 @@ var ErrNoOwnPost = &Error{KindNotFound, "no_own_post", "you have no recent messa
 // errStopWalk ends an index walk early.
 var errStopWalk = errors.New("stop walk")
 
-// NewestOwnPost returns the caller's newest tracked post in the channel, or
-// in the thread of rootID when it is not empty (the root counts as part of
-// its thread). It looks at the channel's newest tracked posts only.
-func (s *Service) NewestOwnPost(userID, channelID, rootID string) (string, error) {
-	if _, err := s.visibleChannel(userID, channelID); err != nil {
+// ownPosts finds the caller's own tracked posts, for `/receipts who`.
+type ownPosts struct {
+	store interface {
+		indexChunks
+		ChannelIndex(channelID string) (*ChannelIndex, error)
+	}
+	mm      channelViewer
+	records *postRecords
+}
+
+// newest returns the caller's newest tracked post in the channel, or in the
+// thread of rootID when it is not empty (the root counts as part of its
+// thread). It looks at the channel's newest tracked posts only.
+func (op *ownPosts) newest(userID, channelID, rootID string) (string, error) {
+	if _, err := visibleChannel(op.mm, userID, channelID); err != nil {
 		return "", err
 	}
-	idx, err := s.store.ChannelIndex(channelID)
+	idx, err := op.store.ChannelIndex(channelID)
 	if err != nil {
 		return "", errors.Wrap(err, "failed to load channel index")
 	}
@@ -33,7 +43,7 @@ func (s *Service) NewestOwnPost(userID, channelID, rootID string) (string, error
 		return "", ErrNoOwnPost
 	}
 	found, seen := "", 0
-	err = s.walkIndex(channelID, idx, -1, func(e IndexEntry) error {
+	err = walkIndex(op.store, channelID, idx, -1, func(e IndexEntry) error {
 		if seen++; seen > newestOwnLookback {
 			return errStopWalk
 		}
@@ -41,7 +51,7 @@ func (s *Service) NewestOwnPost(userID, channelID, rootID string) (string, error
 			return nil
 		}
 		// The record says who wrote an older entry, and that the post still exists.
-		rec, err := s.records.post(e.PostID)
+		rec, err := op.records.post(e.PostID)
 		if err != nil {
 			return errors.Wrap(err, "failed to load tracked post")
 		}
