@@ -86,14 +86,21 @@ func (s *Store) postsOneByOne(postIDs []string, optOuts bool) (map[string]*recei
 	return out, o, err
 }
 
-// getManyKeys reads keys with one call when the KV can (ok). It offers the
-// KV the values it last saw, so that only values changed since cross the
-// bridge, and remembers what it got.
+// getManyKeys reads keys with one call when the KV can (ok), together with
+// the batches read at the same time (combine.go).
 func (s *Store) getManyKeys(keys []string) (map[string][]byte, bool, error) {
 	bulk, ok := s.kv.(BulkKV)
 	if !ok {
 		return nil, false, nil
 	}
+	return s.reads.get(keys, func(keys []string) (map[string][]byte, bool, error) {
+		return s.readMany(bulk, keys)
+	})
+}
+
+// readMany offers the KV the values this server last saw, so that only
+// values changed since cross the bridge, and remembers what it got.
+func (s *Store) readMany(bulk BulkKV, keys []string) (map[string][]byte, bool, error) {
 	guesses := make([][]byte, len(keys))
 	for i, key := range keys {
 		guesses[i] = s.recent.recall(key)
