@@ -47,27 +47,53 @@ func (t *tracker) trackRecent(channelID, reader string) (int, error) {
 		return 0, errors.Wrap(err, "failed to list recent posts")
 	}
 	checked := map[string]int64{}
-	tracked := 0
+	var unknown []Post
 	for _, p := range posts {
 		if p.CreateAt < since || isSystemPost(p) || p.UserID == reader {
 			continue
 		}
 		if _, ok := known[p.ID]; !ok {
-			rec, err := t.records.post(p.ID)
-			if err == nil && rec == nil {
-				rec, err = t.trackLate(p)
-				if rec != nil {
-					tracked++
-				}
-			}
-			if err != nil {
-				return tracked, errors.Wrap(err, "failed to track recent post")
-			}
+			unknown = append(unknown, p)
 		}
 		checked[p.ID] = p.CreateAt
 	}
+	tracked, err := t.trackUntracked(unknown)
+	if err != nil {
+		return tracked, errors.Wrap(err, "failed to track recent post")
+	}
 	t.catchUp.done(channelID, now, checked)
 	return tracked, nil
+}
+
+// trackUntracked tracks those of one channel's recent posts that are not
+// tracked yet, all at once: one read of their records, one index update.
+func (t *tracker) trackUntracked(posts []Post) (int, error) {
+	if len(posts) == 0 {
+		return 0, nil
+	}
+	ids := make([]string, len(posts))
+	for i, p := range posts {
+		ids[i] = p.ID
+	}
+	loaded := t.records.preload(ids)
+	var untracked []Post
+	for _, p := range posts {
+		rec, err := loaded.record(t.records, p.ID)
+		if err != nil {
+			return 0, err
+		}
+		if rec == nil && !isSystemPost(p) && t.now()-p.CreateAt <= lateTrackMillis {
+			untracked = append(untracked, p)
+		}
+	}
+	if len(untracked) == 0 {
+		return 0, nil
+	}
+	pv, err := privacyNow(t.store, t.config())
+	if err != nil {
+		return 0, err
+	}
+	return t.trackMany(untracked, t.config(), pv, t.store.ChannelSetting)
 }
 
 // saw notes a post found tracked (its posted hook just tracked it), so the

@@ -40,11 +40,11 @@ type SnapshotStore interface {
 
 // ChannelStore keeps per-channel state.
 type ChannelStore interface {
-	// NewPostState reads what the posted hook needs, with one call when the
-	// KV can: the channel's setting (nil when never set), the opt-outs, the
-	// channel's index (nil when it never had a tracked post) and the author's
-	// watermark under markID (the channel, or the thread root).
-	NewPostState(channelID, markID, userID string) (NewPostState, error)
+	// NewPostState reads what the posted hook needs for a round of the
+	// channel's new posts, with one call when the KV can: the channel's
+	// setting (nil when never set), the opt-outs, the channel's index (nil
+	// when it never had a tracked post) and each mark's watermark.
+	NewPostState(channelID string, marks []Mark) (NewPostState, error)
 	ChannelIndex(channelID string) (*ChannelIndex, error)
 	UpdateChannelIndex(channelID string, fn func(idx *ChannelIndex) error) error
 	IndexChunk(channelID string, k int) ([]IndexEntry, error)
@@ -237,8 +237,14 @@ type LifecycleStore interface {
 
 // NewPostState is what the posted hook reads before it works.
 type NewPostState struct {
-	Setting   *ChannelSetting
-	OptOuts   *OptOuts
-	Index     *ChannelIndex
-	Watermark int64
+	Setting *ChannelSetting
+	OptOuts *OptOuts
+	Index   *ChannelIndex
+	// Watermarks are the marks' times, in their order.
+	Watermarks []int64
+}
+
+// Mark names a user's watermark under markID: a channel, or a thread root.
+type Mark struct {
+	MarkID, UserID string
 }

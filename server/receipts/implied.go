@@ -44,6 +44,13 @@ func (rc *recorder) readBeforeWith(pv privacy, userID string, p Post, at int64, 
 			return errors.Wrap(err, "failed to load channel index")
 		}
 	}
+	return rc.readBeforeCaughtUp(pv, userID, p, at, idx, from)
+}
+
+// readBeforeCaughtUp is readBeforeWith once the channel's recent posts are
+// tracked (the posted hook looks once for a round of posts).
+func (rc *recorder) readBeforeCaughtUp(pv privacy, userID string, p Post, at int64, idx *ChannelIndex, from int64) error {
+	var err error
 	c := conversationOf(p)
 	if c.rootID != "" && from == 0 && pv.sendsAt(userID, at) { // the first read in the thread starts at its root
 		if from, err = rc.threadRoot(p.RootID); err != nil {

@@ -76,7 +76,7 @@ func New(d Deps) *Service {
 		watching: &watchList{store: s.store, log: s.log, now: s.nowMillis}}
 	visible := &postVisibility{records: records, posts: s.mm, expired: s.retention.expired, trackLate: s.tracker.trackLate}
 	s.recorder = newRecorder(s, d, records, visible)
-	s.tracker.readBefore = s.recorder.readBeforeWith
+	s.tracker.readBefore = s.recorder.readBeforeCaughtUp
 	s.views = &viewsPoller{store: s.store, mm: s.mm, config: s.config, now: s.nowMillis, log: s.log,
 		state: newViewState(), trackRecent: s.tracker.trackRecent, readConversation: s.recorder.readConversationIn}
 	s.queries = &queries{store: s.store, mm: s.mm, config: s.config, log: s.log, records: records,

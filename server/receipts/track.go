@@ -3,12 +3,14 @@ package receipts
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/pkg/errors"
 
 	"github.com/readreceipts/mattermost-plugin-readreceipts/server/config"
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/rounds"
 )
 
 // snapshotRefresh is how often a reused snapshot's LastUsed is refreshed;
@@ -20,7 +22,7 @@ const snapshotRefreshMillis = 24 * 60 * 60 * 1000
 // not reached yet. It holds only what tracking uses.
 type tracker struct {
 	store interface {
-		NewPostState(channelID, markID, userID string) (NewPostState, error)
+		NewPostState(channelID string, marks []Mark) (NewPostState, error)
 		ChannelIndex(channelID string) (*ChannelIndex, error)
 		UpdateChannelIndex(channelID string, fn func(idx *ChannelIndex) error) error
 		WriteIndexChunk(channelID string, k int, entries []IndexEntry) error
@@ -44,42 +46,21 @@ type tracker struct {
 	watching       *watchList
 	catchUp        catchUp
 	indexLocks     stripedLocks
-	// readBefore records the author's implied reads of a new post (the
-	// recorder's readBeforeWith).
+	rounds         rounds.Keyed[Post] // of each channel's new posts
+	// readBefore records the author's implied reads of a new post once the
+	// channel's recent posts are tracked (the recorder's readBeforeCaughtUp).
 	readBefore func(pv privacy, userID string, p Post, at int64, idx *ChannelIndex, from int64) error
 }
 
 // postCreated handles a new post: if it asks for receipts it becomes tracked
 // with its recipients, and in any case its author has now read what came
-// before it in the channel or thread.
+// before it in the channel or thread. The channel's posts whose hooks run at
+// the same time go together in rounds (track_round.go).
 func (t *tracker) postCreated(p Post) {
 	if isSystemPost(p) {
 		return
 	}
-	cfg := t.config()
-	st, err := t.store.NewPostState(p.ChannelID, conversationOf(p).markID, p.UserID)
-	if err != nil {
-		t.log.Error("failed to load what a new post needs", "post_id", p.ID, "err", err.Error())
-		return
-	}
-	pv := privacyFrom(cfg, st.OptOuts)
-	setting := func(string) (*ChannelSetting, error) { return st.Setting, nil }
-	rec, err := t.track(p, cfg, pv, setting)
-	if err != nil {
-		t.log.Error("failed to track post", "post_id", p.ID, "err", err.Error())
-	}
-	if rec != nil {
-		t.catchUp.saw(p.ChannelID, p.ID, p.CreateAt)
-	}
-	if rec != nil && st.Index == nil { // the channel's first tracked post, unless another server's came with it
-		if st.Index, err = t.store.ChannelIndex(p.ChannelID); err != nil {
-			t.log.Warn("failed to load channel index", "post_id", p.ID, "err", err.Error())
-			return
-		}
-	}
-	if err := t.readBefore(pv, p.UserID, p, p.CreateAt, st.Index, st.Watermark); err != nil {
-		t.log.Warn("failed to record implied reads", "post_id", p.ID, "user_id", p.UserID, "err", err.Error())
-	}
+	t.rounds.Do(p.ChannelID, p, t.postsCreated)
 }
 
 func isSystemPost(p Post) bool {
@@ -100,14 +81,38 @@ func asksForReceipts(p Post, mode string) bool {
 // indexing skips a post already in the index tail, and only the first insert
 // of the record counts; the other returns the stored record.
 func (t *tracker) track(p Post, cfg config.Config, pv privacy, setting settingSource) (*PostRecord, error) {
+	tp, err := t.prepare(p, cfg, pv, setting, t.mm)
+	if err != nil || tp == nil {
+		return nil, err
+	}
+	recs, errs := t.write(p.ChannelID, []*toTrack{tp})
+	return recs[p.ID], errs[p.ID]
+}
+
+// toTrack is a post about to be tracked: its record and its index entry.
+type toTrack struct {
+	post  Post
+	rec   *PostRecord
+	entry IndexEntry
+}
+
+// channelFacts is what tracking asks Mattermost about a channel.
+type channelFacts interface {
+	Channel(channelID string) (*Channel, error)
+	MemberCount(channelID string) (int, error)
+}
+
+// prepare decides whether the post is to be tracked (nil when not) and
+// makes its record.
+func (t *tracker) prepare(p Post, cfg config.Config, pv privacy, setting settingSource, facts channelFacts) (*toTrack, error) {
 	if !asksForReceipts(p, cfg.RequestMode) {
 		return nil, nil
 	}
-	ch, err := t.mm.Channel(p.ChannelID)
+	ch, err := facts.Channel(p.ChannelID)
 	if err != nil {
 		return nil, errors.Wrap(err, "failed to get channel")
 	}
-	settings, err := channelSettingsAt(t.mm, ch, cfg, p.CreateAt, setting)
+	settings, err := channelSettingsAt(facts, ch, cfg, p.CreateAt, setting)
 	if err != nil || !settings.Enabled {
 		return nil, err
 	}
@@ -117,22 +122,48 @@ func (t *tracker) track(p Post, cfg config.Config, pv privacy, setting settingSo
 	}
 	rec := &PostRecord{Version: FormatVersion, ChannelID: p.ChannelID, ChannelType: ch.Type, AuthorID: p.UserID,
 		RootID: p.RootID, CreateAt: p.CreateAt, Snapshot: snapID, Readers: NewBitmap(len(snap.Users))}
-	// Index first: an index entry without a record is skipped by readers, while
-	// a record missing from the index would never get conversation-level reads.
 	entry := IndexEntry{PostID: p.ID, CreateAt: p.CreateAt, AuthorID: p.UserID, RootID: p.RootID, IndexedAt: t.now()}
-	if err = t.indexPost(p.ChannelID, entry); err != nil {
-		return nil, err
+	return &toTrack{post: p, rec: rec, entry: entry}, nil
+}
+
+// write tracks prepared posts of one channel and returns their records (the
+// stored one where another writer tracked the post first). Index first, one
+// update for all: an index entry without a record is skipped by readers,
+// while a record missing from the index would never get conversation-level
+// reads.
+func (t *tracker) write(channelID string, posts []*toTrack) (map[string]*PostRecord, map[string]error) {
+	recs, errs := map[string]*PostRecord{}, map[string]error{}
+	entries := make([]IndexEntry, len(posts))
+	for i, tp := range posts {
+		entries[i] = tp.entry
 	}
-	inserted, err := t.store.InsertPost(p.ID, rec)
+	if err := t.indexPosts(channelID, entries); err != nil {
+		for _, tp := range posts {
+			errs[tp.post.ID] = err
+		}
+		return recs, errs
+	}
+	stored := false
+	for _, tp := range posts {
+		recs[tp.post.ID], errs[tp.post.ID] = t.insert(tp)
+		stored = stored || errs[tp.post.ID] == nil
+	}
+	if stored {
+		t.watching.add(channelID)
+	}
+	return recs, errs
+}
+
+func (t *tracker) insert(tp *toTrack) (*PostRecord, error) {
+	inserted, err := t.store.InsertPost(tp.post.ID, tp.rec)
 	if err != nil {
 		return nil, errors.Wrap(err, "failed to store tracked post")
 	}
-	t.watching.add(p.ChannelID)
 	if !inserted {
-		rec, err = t.records.post(p.ID)
+		rec, err := t.records.post(tp.post.ID)
 		return rec, errors.Wrap(err, "failed to load tracked post")
 	}
-	return rec, nil
+	return tp.rec, nil
 }
 
 // lateTrackMillis is how old a post may be and still be tracked by the
@@ -199,30 +230,64 @@ func recipientCount(snap *Snapshot, authorID string) int {
 	return len(snap.Users)
 }
 
-// indexPost appends a tracked post to its channel's index. Posts of one
-// channel are indexed one at a time on a server, so that concurrent posts
-// conflict only with other servers' (and each update starts from the index
-// this server wrote last).
-func (t *tracker) indexPost(channelID string, e IndexEntry) error {
+// indexPosts appends tracked posts to their channel's index. A channel's
+// posts are indexed one update at a time on a server, so that concurrent
+// posts conflict only with other servers' (and each update starts from the
+// index this server wrote last). An update moves a full tail to a chunk only
+// before adding anything: that chunk is then the same whichever writer of
+// any server moves it, so writing it ahead of the index is harmless even when
+// this writer loses; entries that would fill the tail again go in the next
+// update.
+func (t *tracker) indexPosts(channelID string, entries []IndexEntry) error {
 	unlock := t.indexLocks.lock(channelID)
 	defer unlock()
-	err := t.store.UpdateChannelIndex(channelID, func(idx *ChannelIndex) error {
-		idx.Version = FormatVersion
-		for _, t := range idx.Tail {
-			if t.PostID == e.PostID {
-				return ErrNoChange // tracked twice at once (the hook and a read)
-			}
+	for len(entries) > 0 {
+		added := 0
+		err := t.store.UpdateChannelIndex(channelID, func(idx *ChannelIndex) error {
+			var err error
+			added, err = t.addEntries(channelID, idx, entries)
+			return err
+		})
+		if err != nil && !errors.Is(err, ErrNoChange) {
+			return errors.Wrap(err, "failed to index tracked post")
 		}
+		entries = entries[added:]
+	}
+	return nil
+}
+
+// addEntries adds the first entries that fit the index's tail and returns
+// how many it decided. An entry already in the tail (tracked twice at once,
+// by the hook and a read) is decided without change; ErrNoChange when no
+// entry was added.
+func (t *tracker) addEntries(channelID string, idx *ChannelIndex, entries []IndexEntry) (int, error) {
+	idx.Version = FormatVersion
+	inTail := func(e IndexEntry) bool {
+		return slices.ContainsFunc(idx.Tail, func(old IndexEntry) bool { return old.PostID == e.PostID })
+	}
+	taken := 0
+	for taken < len(entries) && inTail(entries[taken]) {
+		taken++
+	}
+	if taken == len(entries) {
+		return taken, ErrNoChange
+	}
+	if len(idx.Tail) >= ChunkSize {
+		if err := t.store.WriteIndexChunk(channelID, idx.Chunks, idx.Tail); err != nil {
+			return 0, err
+		}
+		idx.Chunks++
+		idx.Tail = nil
+	}
+	for _, e := range entries[taken:] {
 		if len(idx.Tail) >= ChunkSize {
-			if err := t.store.WriteIndexChunk(channelID, idx.Chunks, idx.Tail); err != nil {
-				return err
-			}
-			idx.Chunks++
-			idx.Tail = nil
+			break
 		}
-		idx.Tail = append(idx.Tail, e)
-		idx.Newest = max(idx.Newest, e.CreateAt)
-		return nil
-	})
-	return errors.Wrap(err, "failed to index tracked post")
+		taken++
+		if !inTail(e) {
+			idx.Tail = append(idx.Tail, e)
+			idx.Newest = max(idx.Newest, e.CreateAt)
+		}
+	}
+	return taken, nil
 }

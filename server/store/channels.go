@@ -141,35 +141,41 @@ func (s *Store) UpdateViewState(channelID string, fn func(*receipts.ViewState) e
 	return err
 }
 
-// NewPostState implements receipts.ChannelStore: the four keys with one call
+// NewPostState implements receipts.ChannelStore: every key with one call
 // when the KV can, else one by one. What it reads is remembered, as guesses
 // for the hook's compare-and-sets.
-func (s *Store) NewPostState(channelID, markID, userID string) (receipts.NewPostState, error) {
-	var st receipts.NewPostState
-	keys := []string{channelSettingKey(channelID), keyOptOuts, channelIndexKey(channelID), watermarkKey(markID, userID)}
+func (s *Store) NewPostState(channelID string, marks []receipts.Mark) (receipts.NewPostState, error) {
+	st := receipts.NewPostState{OptOuts: &receipts.OptOuts{}, Watermarks: make([]int64, len(marks))}
+	keys := []string{channelSettingKey(channelID), keyOptOuts, channelIndexKey(channelID)}
+	for _, m := range marks {
+		keys = append(keys, watermarkKey(m.MarkID, m.UserID))
+	}
 	values, ok, err := s.getManyKeys(keys)
 	if err != nil {
 		return st, err
 	}
 	if !ok {
-		return s.newPostStateOneByOne(channelID, markID, userID)
+		return s.newPostStateOneByOne(channelID, marks)
 	}
-	st.OptOuts = &receipts.OptOuts{}
-	var w receipts.Watermark
-	for i, dst := range []any{&st.Setting, st.OptOuts, &st.Index, &w} {
-		data := values[keys[i]]
-		if data == nil {
-			continue
-		}
-		if err := decode(keys[i], data, dst); err != nil {
-			return st, err
+	marksAt := make([]receipts.Watermark, len(marks))
+	dsts := []any{&st.Setting, st.OptOuts, &st.Index}
+	for i := range marksAt {
+		dsts = append(dsts, &marksAt[i])
+	}
+	for i, dst := range dsts {
+		if data := values[keys[i]]; data != nil {
+			if err := decode(keys[i], data, dst); err != nil {
+				return st, err
+			}
 		}
 	}
-	st.Watermark = w.Until
+	for i, w := range marksAt {
+		st.Watermarks[i] = w.Until
+	}
 	return st, nil
 }
 
-func (s *Store) newPostStateOneByOne(channelID, markID, userID string) (st receipts.NewPostState, err error) {
+func (s *Store) newPostStateOneByOne(channelID string, marks []receipts.Mark) (st receipts.NewPostState, err error) {
 	if st.Setting, err = s.ChannelSetting(channelID); err != nil {
 		return st, err
 	}
@@ -179,6 +185,11 @@ func (s *Store) newPostStateOneByOne(channelID, markID, userID string) (st recei
 	if st.Index, err = s.ChannelIndex(channelID); err != nil {
 		return st, err
 	}
-	st.Watermark, err = s.Watermark(markID, userID)
-	return st, err
+	st.Watermarks = make([]int64, len(marks))
+	for i, m := range marks {
+		if st.Watermarks[i], err = s.Watermark(m.MarkID, m.UserID); err != nil {
+			return st, err
+		}
+	}
+	return st, nil
 }
