@@ -34,6 +34,15 @@ func (b bulkKV) CompareAndSetMany(keys []string, olds, news [][]byte) (map[strin
 	return written, true, err
 }
 
+func (b bulkKV) InsertMany(keys []string, values [][]byte) (map[string]bool, bool, error) {
+	v := b.db()
+	if v == nil {
+		return nil, false, nil
+	}
+	inserted, err := v.insertPluginValues(keys, values, time.Now().UnixMilli())
+	return inserted, true, err
+}
+
 // Rows are aggregated into arrays: the handle the plugin API lends plugins
 // goes through RPC for every row it returns, so one row of arrays costs one
 // round trip where a row per key would cost one per key. Values are compared
@@ -103,4 +112,26 @@ func (v *serverDB) comparePluginValues(keys []string, olds, news [][]byte, now i
 		written[key] = true
 	}
 	return written, nil
+}
+
+// insertPluginValues is one INSERT of every key that is absent (or whose
+// value has expired); PostgreSQL decides each row on its own.
+func (v *serverDB) insertPluginValues(keys []string, values [][]byte, now int64) (map[string]bool, error) {
+	var inserted pq.StringArray
+	err := v.db.QueryRow(`WITH inserted AS (
+		INSERT INTO PluginKeyValueStore AS kv (PluginId, PKey, PValue, ExpireAt)
+		SELECT $1, c.key, c.value, 0 FROM unnest($2::text[], $3::bytea[]) AS c(key, value)
+		ON CONFLICT (PluginId, PKey) DO UPDATE SET PValue = EXCLUDED.PValue, ExpireAt = 0
+			WHERE kv.ExpireAt <> 0 AND kv.ExpireAt <= $4
+		RETURNING kv.PKey)
+		SELECT COALESCE(array_agg(PKey), '{}') FROM inserted`,
+		pluginID, pq.Array(keys), pq.ByteaArray(values), now).Scan(&inserted)
+	if err != nil {
+		return nil, errors.Wrap(err, "failed to insert KV values")
+	}
+	out := make(map[string]bool, len(inserted))
+	for _, key := range inserted {
+		out[key] = true
+	}
+	return out, nil
 }

@@ -96,6 +96,25 @@ func (m *MemKV) CompareAndSetMany(keys []string, olds, news [][]byte) (map[strin
 	return written, true, nil
 }
 
+// InsertMany implements store.BulkKV as one statement would: it fails whole
+// or decides each key on its own.
+func (m *MemKV) InsertMany(keys []string, values [][]byte) (map[string]bool, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fault(m.failRate) {
+		return nil, true, ErrInjected
+	}
+	inserted := map[string]bool{}
+	for i, key := range keys {
+		m.expire(key)
+		if _, exists := m.data[key]; !exists {
+			m.put(key, values[i])
+			inserted[key] = true
+		}
+	}
+	return inserted, true, nil
+}
+
 // expire drops the key if its time is up. Called with mu held.
 func (m *MemKV) expire(key string) {
 	at, ok := m.expires[key]

@@ -54,6 +54,16 @@ func (c *countingKV) CompareAndSetMany(keys []string, olds, news [][]byte) (map[
 	return bulk.CompareAndSetMany(keys, olds, news)
 }
 
+// InsertMany inserts many keys in one operation, when the KV underneath can.
+func (c *countingKV) InsertMany(keys []string, values [][]byte) (map[string]bool, bool, error) {
+	bulk, ok := c.KV.(store.BulkKV)
+	if !ok {
+		return nil, false, nil
+	}
+	c.ops.Add(1)
+	return bulk.InsertMany(keys, values)
+}
+
 func (c *countingKV) Set(key string, value []byte) error {
 	c.ops.Add(1)
 	return c.KV.Set(key, value)

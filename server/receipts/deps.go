@@ -12,8 +12,10 @@ type PostStore interface {
 	Posts(postIDs []string) (map[string]*PostRecord, error)
 	// PostsAndOptOuts is Posts and PrivacyStore.OptOuts, read together.
 	PostsAndOptOuts(postIDs []string) (map[string]*PostRecord, *OptOuts, error)
-	// InsertPost stores a new record; false when one already exists.
-	InsertPost(postID string, rec *PostRecord) (bool, error)
+	// InsertPosts stores new records of distinct posts, with one call when
+	// the KV can, and returns the posts inserted (not those that already had
+	// one). On an error none may be.
+	InsertPosts(postIDs []string, recs []*PostRecord) (map[string]bool, error)
 	// UpdatePost applies fn to the current record with compare-and-set,
 	// re-reading and re-applying fn on conflict. fn returning ErrNoChange
 	// stops without writing. A missing record gives ErrNotFound.

@@ -16,13 +16,15 @@ import (
 )
 
 // holdingKV holds the first batch read after hold() until release, and
-// counts the compare-and-sets of the channel index.
+// counts the compare-and-sets of the channel index and the records inserted
+// one at a time.
 type holdingKV struct {
 	*kvtest.MemKV
-	armed, held atomic.Bool
-	started     chan struct{}
-	release     chan struct{}
-	indexWrites atomic.Int32
+	armed, held   atomic.Bool
+	started       chan struct{}
+	release       chan struct{}
+	indexWrites   atomic.Int32
+	recordInserts atomic.Int32 // one at a time
 }
 
 func (k *holdingKV) hold() {
@@ -41,6 +43,9 @@ func (k *holdingKV) GetMany(keys []string, guesses [][]byte) (map[string][]byte,
 func (k *holdingKV) CompareAndSet(key string, old, value []byte) (bool, error) {
 	if strings.HasPrefix(key, "ci:") {
 		k.indexWrites.Add(1)
+	}
+	if strings.HasPrefix(key, "p:") && old == nil {
+		k.recordInserts.Add(1)
 	}
 	return k.MemKV.CompareAndSet(key, old, value)
 }
@@ -80,6 +85,7 @@ func TestPostsOfAChannelAtOnceShareARound(t *testing.T) {
 	kv.hold()
 	mm.lookups.Store(0)
 	kv.indexWrites.Store(0)
+	kv.recordInserts.Store(0)
 
 	first := newPost(users[0])
 	var wg sync.WaitGroup
@@ -99,6 +105,7 @@ func TestPostsOfAChannelAtOnceShareARound(t *testing.T) {
 
 	assert.LessOrEqual(t, mm.lookups.Load(), int32(3), "channel lookups for 11 posts")
 	assert.LessOrEqual(t, kv.indexWrites.Load(), int32(3), "index updates for 11 posts")
+	assert.LessOrEqual(t, kv.recordInserts.Load(), int32(1), "records inserted one at a time (the others together)")
 	res, err := svc.QueryReceipts(users[0], append(posts, first.ID))
 	require.NoError(t, err)
 	assert.Len(t, res.Receipts, 6, "users[0]'s six posts are tracked")

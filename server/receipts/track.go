@@ -26,7 +26,7 @@ type tracker struct {
 		ChannelIndex(channelID string) (*ChannelIndex, error)
 		UpdateChannelIndex(channelID string, fn func(idx *ChannelIndex) error) error
 		WriteIndexChunk(channelID string, k int, entries []IndexEntry) error
-		InsertPost(postID string, rec *PostRecord) (bool, error)
+		InsertPosts(postIDs []string, recs []*PostRecord) (map[string]bool, error)
 		ChannelSetting(channelID string) (*ChannelSetting, error)
 		OptOuts() (*OptOuts, error)
 	}
@@ -143,27 +143,28 @@ func (t *tracker) write(channelID string, posts []*toTrack) (map[string]*PostRec
 		}
 		return recs, errs
 	}
-	stored := false
-	for _, tp := range posts {
-		recs[tp.post.ID], errs[tp.post.ID] = t.insert(tp)
-		stored = stored || errs[tp.post.ID] == nil
+	ids := make([]string, len(posts))
+	toInsert := make([]*PostRecord, len(posts))
+	for i, tp := range posts {
+		ids[i], toInsert[i] = tp.post.ID, tp.rec
 	}
-	if stored {
+	inserted, err := t.store.InsertPosts(ids, toInsert)
+	for _, tp := range posts {
+		id := tp.post.ID
+		switch {
+		case inserted[id]:
+			recs[id] = tp.rec
+		case err != nil:
+			errs[id] = errors.Wrap(err, "failed to store tracked post")
+		default: // another writer tracked it first
+			recs[id], errs[id] = t.records.post(id)
+			errs[id] = errors.Wrap(errs[id], "failed to load tracked post")
+		}
+	}
+	if len(inserted) > 0 || err == nil {
 		t.watching.add(channelID)
 	}
 	return recs, errs
-}
-
-func (t *tracker) insert(tp *toTrack) (*PostRecord, error) {
-	inserted, err := t.store.InsertPost(tp.post.ID, tp.rec)
-	if err != nil {
-		return nil, errors.Wrap(err, "failed to store tracked post")
-	}
-	if !inserted {
-		rec, err := t.records.post(tp.post.ID)
-		return rec, errors.Wrap(err, "failed to load tracked post")
-	}
-	return tp.rec, nil
 }
 
 // lateTrackMillis is how old a post may be and still be tracked by the

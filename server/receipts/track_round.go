@@ -89,8 +89,11 @@ func (t *tracker) trackMany(posts []Post, cfg config.Config, pv privacy, setting
 
 // impliedReads records what each author of the round has read by posting:
 // the channel's recent posts are tracked once (passing over the author's own
-// when the round has one author, as their hooks track them), then each post
-// reads its conversation up to it.
+// when the round has one author, as their hooks track them), then each
+// author reads each conversation (the channel, or a thread) up to their
+// newest post of the round in it, at that post's time: one walk and one
+// watermark update, where a post at a time would walk and write for each
+// (the reads' times differ by less than the round takes).
 func (t *tracker) impliedReads(posts []Post, pv privacy, st NewPostState) {
 	if st.Index == nil {
 		return // no tracked post in the channel: nothing to read
@@ -107,7 +110,8 @@ func (t *tracker) impliedReads(posts []Post, pv privacy, st NewPostState) {
 		idx, err = t.store.ChannelIndex(posts[0].ChannelID)
 		err = errors.Wrap(err, "failed to load channel index")
 	}
-	for i, p := range posts {
+	for _, i := range newestPerConversation(posts) {
+		p := posts[i]
 		if err == nil {
 			err = t.readBefore(pv, p.UserID, p, p.CreateAt, idx, st.Watermarks[i])
 		}
@@ -116,6 +120,28 @@ func (t *tracker) impliedReads(posts []Post, pv privacy, st NewPostState) {
 		}
 		err = nil
 	}
+}
+
+// newestPerConversation returns, for each author and conversation of the
+// posts, the index of the newest post, in the order they first appear.
+func newestPerConversation(posts []Post) []int {
+	newest := map[Mark]int{}
+	var order []Mark
+	for i, p := range posts {
+		m := Mark{MarkID: conversationOf(p).markID, UserID: p.UserID}
+		j, seen := newest[m]
+		if !seen {
+			order = append(order, m)
+		}
+		if !seen || p.CreateAt > posts[j].CreateAt {
+			newest[m] = i
+		}
+	}
+	out := make([]int, len(order))
+	for k, m := range order {
+		out[k] = newest[m]
+	}
+	return out
 }
 
 // roundFacts asks Mattermost about the round's channel once.

@@ -35,4 +35,8 @@ type BulkKV interface {
 	// each i, in one call; each is decided on its own. olds and news hold no
 	// nil (updates only). It returns the keys written.
 	CompareAndSetMany(keys []string, olds, news [][]byte) (written map[string]bool, ok bool, err error)
+	// InsertMany is CompareAndSet(keys[i], nil, values[i]) for each i, in
+	// one call; each is decided on its own. keys are distinct. It returns
+	// the keys written.
+	InsertMany(keys []string, values [][]byte) (inserted map[string]bool, ok bool, err error)
 }

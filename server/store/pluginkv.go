@@ -46,6 +46,14 @@ func (p *PluginKV) CompareAndSetMany(keys []string, olds, news [][]byte) (map[st
 	return p.bulk.CompareAndSetMany(keys, olds, news)
 }
 
+// InsertMany implements BulkKV.
+func (p *PluginKV) InsertMany(keys []string, values [][]byte) (map[string]bool, bool, error) {
+	if p.bulk == nil {
+		return nil, false, nil
+	}
+	return p.bulk.InsertMany(keys, values)
+}
+
 // Get implements KV.
 func (p *PluginKV) Get(key string) ([]byte, error) {
 	v, appErr := p.api.KVGet(key)

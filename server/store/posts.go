@@ -139,17 +139,50 @@ func (s *Store) getMany(postIDs []string) (map[string][]byte, bool, error) {
 	return out, true, nil
 }
 
-// InsertPost implements receipts.PostStore.
+// InsertPost is InsertPosts for one post.
 func (s *Store) InsertPost(postID string, rec *receipts.PostRecord) (bool, error) {
-	data, err := json.Marshal(rec)
+	inserted, err := s.InsertPosts([]string{postID}, []*receipts.PostRecord{rec})
+	return inserted[postID], err
+}
+
+// InsertPosts implements receipts.PostStore.
+func (s *Store) InsertPosts(postIDs []string, recs []*receipts.PostRecord) (map[string]bool, error) {
+	keys := make([]string, len(postIDs))
+	values := make([][]byte, len(postIDs))
+	for i, id := range postIDs {
+		data, err := json.Marshal(recs[i])
+		if err != nil {
+			return nil, errors.Wrap(err, "failed to encode post record")
+		}
+		keys[i], values[i] = postKey(id), data
+	}
+	inserted, atOnce, err := s.insertAtOnce(keys, values)
 	if err != nil {
-		return false, errors.Wrap(err, "failed to encode post record")
+		return nil, err
 	}
-	ok, err := s.kv.CompareAndSet(postKey(postID), nil, data)
-	if ok {
-		s.recent.remember(postKey(postID), data)
+	out := map[string]bool{}
+	for i, id := range postIDs {
+		if !atOnce {
+			if inserted[keys[i]], err = s.kv.CompareAndSet(keys[i], nil, values[i]); err != nil {
+				return out, err
+			}
+		}
+		if inserted[keys[i]] {
+			s.recent.remember(keys[i], values[i])
+			out[id] = true
+		}
 	}
-	return ok, err
+	return out, nil
+}
+
+// insertAtOnce inserts several keys with one call when the KV can (atOnce).
+func (s *Store) insertAtOnce(keys []string, values [][]byte) (inserted map[string]bool, atOnce bool, err error) {
+	if bulk, ok := s.kv.(BulkKV); ok && len(keys) > 1 {
+		if inserted, atOnce, err = bulk.InsertMany(keys, values); atOnce || err != nil {
+			return inserted, atOnce, err
+		}
+	}
+	return map[string]bool{}, false, nil
 }
 
 // UpdatePost implements receipts.PostStore. Its first try assumes the record
