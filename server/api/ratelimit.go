@@ -32,7 +32,10 @@ type UsageCounter interface {
 // total: each server adds what a user spent to the KV at most once a second
 // (or every syncCost), so a user who spreads requests over N servers gets at
 // most the cluster budget plus about a second of each server's budget per
-// window, never N times the budget.
+// window, never N times the budget. The adding happens beside the request
+// that made it due (a KV read and write: 200 users reading at once would
+// otherwise each wait for theirs), one at a time per user; a total over the
+// budget refuses the user's requests from then on.
 type limiter struct {
 	mu      sync.Mutex
 	rate    float64
@@ -40,6 +43,8 @@ type limiter struct {
 	now     func() time.Time
 	shared  UsageCounter
 	buckets map[string]*bucket
+	// background runs the sharing (go in production).
+	background func(func())
 }
 
 type bucket struct {
@@ -49,11 +54,13 @@ type bucket struct {
 	// when the window's total went over the cluster budget.
 	pending      int
 	syncedAt     time.Time
+	sharing      bool // an addition to the shared total is under way
 	blockedUntil time.Time
 }
 
 func newLimiter(rate, burst float64, now func() time.Time, shared UsageCounter) *limiter {
-	return &limiter{rate: rate, burst: burst, now: now, shared: shared, buckets: map[string]*bucket{}}
+	return &limiter{rate: rate, burst: burst, now: now, shared: shared, buckets: map[string]*bucket{},
+		background: func(f func()) { go f() }}
 }
 
 // allow takes cost tokens from the user's budget, if there are enough.
@@ -70,14 +77,19 @@ func (l *limiter) allow(userID string, cost int) bool {
 	}
 	b.tokens -= c
 	b.pending += int(c)
-	sync := l.shared != nil && (b.pending >= syncCost || now.Sub(b.syncedAt) >= syncInterval)
+	sync := l.shared != nil && !b.sharing && (b.pending >= syncCost || now.Sub(b.syncedAt) >= syncInterval)
 	pending := b.pending
 	if sync {
-		b.pending, b.syncedAt = 0, now
+		b.pending, b.syncedAt, b.sharing = 0, now, true
 	}
 	l.mu.Unlock()
 	if sync {
-		l.share(userID, pending, now)
+		l.background(func() {
+			l.share(userID, pending, now)
+			l.mu.Lock()
+			b.sharing = false
+			l.mu.Unlock()
+		})
 	}
 	return true
 }

@@ -76,6 +76,7 @@ func TestRateLimitHoldsAcrossServers(t *testing.T) {
 	servers := make([]*limiter, 4)
 	for i := range servers {
 		servers[i] = newLimiter(costPerSecond, costBurst, clock, shared)
+		servers[i].background = func(f func()) { f() } // each addition done before the next request
 	}
 	allowed := 0
 	for step := 0; step < 1000; step++ { // 10 s, one batch of 200 ids per server every 10 ms
@@ -91,4 +92,31 @@ func TestRateLimitHoldsAcrossServers(t *testing.T) {
 	t.Logf("allowed %d ids in 10 s over %d servers; cluster budget %d, without sharing %d", allowed, len(servers), budget, alone)
 	assert.LessOrEqual(t, allowed, budget+len(servers)*(costPerSecond+syncCost))
 	assert.GreaterOrEqual(t, allowed, costPerSecond*10/2, "the user still gets served")
+}
+
+// blockedUsage holds every AddUsage until released.
+type blockedUsage struct{ release chan struct{} }
+
+func (b blockedUsage) AddUsage(string, int64, int) (int, error) {
+	<-b.release
+	return 0, nil
+}
+
+// TestSharingTheBudgetNeverHoldsARequest: telling the other servers what a
+// user spent (a KV read and write) happens beside the request, not in it.
+func TestSharingTheBudgetNeverHoldsARequest(t *testing.T) {
+	now := time.Unix(1000, 0)
+	usage := blockedUsage{release: make(chan struct{})}
+	defer close(usage.release)
+	l := newLimiter(costPerSecond, costBurst, func() time.Time { return now }, usage)
+	assert.True(t, l.allow("alice", 1))
+	now = now.Add(2 * syncInterval) // alice's next request is due to be shared
+	answered := make(chan bool)
+	go func() { answered <- l.allow("alice", 1) }()
+	select {
+	case ok := <-answered:
+		assert.True(t, ok)
+	case <-time.After(5 * time.Second):
+		t.Fatal("the request waited for the shared total")
+	}
 }
