@@ -116,3 +116,66 @@ func TestPostsOfAChannelAtOnceShareARound(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, read.Recorded, 11, "every post of the round is tracked")
 }
+
+// failingInsertsKV is holdingKV whose batch inserts fail, without effect.
+type failingInsertsKV struct{ *holdingKV }
+
+func (k failingInsertsKV) InsertMany([]string, [][]byte) (map[string]bool, bool, error) {
+	return nil, true, kvtest.ErrInjected
+}
+
+// TestARoundWhoseInsertFailsIsTrackedByTheNextRead: a round indexes its
+// posts, then fails to insert their records (one statement: none is
+// written). Nothing is half-written that a read trips on: the first read of
+// each post tracks it then, and it counts.
+func TestARoundWhoseInsertFailsIsTrackedByTheNextRead(t *testing.T) {
+	e := newEnv(t)
+	users := e.mm.addUsers(3, "u%d")
+	ch := e.mm.addChannel(receipts.ChannelGroup, users...)
+	kv := failingInsertsKV{&holdingKV{MemKV: e.kv}}
+	svc := receipts.New(receipts.Deps{
+		Store: store.New(kv), Platform: e.mm, Publisher: e.pub, Logger: nopLogger{},
+		Config: e.config, Secret: []byte("test-secret"), Now: e.clock, NotifyInterval: time.Hour,
+	})
+	t.Cleanup(svc.Close)
+	post := func() receipts.Post {
+		p := receipts.Post{ID: newID(), ChannelID: ch, UserID: users[0], CreateAt: e.clock().UnixMilli()}
+		e.mm.addPost(p)
+		return p
+	}
+	svc.PostCreated(post())
+	kv.hold()
+	first := post()
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); svc.PostCreated(first) }()
+	<-kv.started
+	var posts []string
+	for range 5 {
+		p := post()
+		posts = append(posts, p.ID)
+		wg.Add(1)
+		go func() { defer wg.Done(); svc.PostCreated(p) }()
+	}
+	time.Sleep(100 * time.Millisecond)
+	close(kv.release)
+	wg.Wait()
+
+	unrecorded := 0
+	for _, id := range posts {
+		if e.kv.Value("p:"+id) == nil {
+			unrecorded++
+		}
+	}
+	assert.GreaterOrEqual(t, unrecorded, 2, "a round of several posts failed to insert, and wrote no record")
+	read, err := e.svc.RecordReads(users[1], posts)
+	require.NoError(t, err)
+	assert.ElementsMatch(t, posts, read.Recorded, "each post is tracked by its first read")
+	res, err := e.svc.QueryReceipts(users[0], posts)
+	require.NoError(t, err)
+	for _, r := range res.Receipts {
+		assert.Equal(t, 1, r.ReadCount, r.PostID)
+		assert.Equal(t, 1, r.UnreadCount, r.PostID)
+	}
+	assert.Len(t, res.Receipts, len(posts))
+}
