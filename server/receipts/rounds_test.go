@@ -179,3 +179,57 @@ func TestARoundWhoseInsertFailsIsTrackedByTheNextRead(t *testing.T) {
 	}
 	assert.Len(t, res.Receipts, len(posts))
 }
+
+// TestARoundReadsWhatCameBeforeItsPosts: the authors of a round have read
+// what came before their posts, in the channel and in a thread, once each.
+func TestARoundReadsWhatCameBeforeItsPosts(t *testing.T) {
+	e := newEnv(t)
+	users := e.mm.addUsers(3, "u%d")
+	ch := e.mm.addChannel(receipts.ChannelGroup, users...)
+	kv := &holdingKV{MemKV: e.kv}
+	svc := receipts.New(receipts.Deps{
+		Store: store.New(kv), Platform: e.mm, Publisher: e.pub, Logger: nopLogger{},
+		Config: e.config, Secret: []byte("test-secret"), Now: e.clock, NotifyInterval: time.Hour,
+	})
+	t.Cleanup(svc.Close)
+	post := func(author, root string) receipts.Post {
+		e.advance(time.Second)
+		p := receipts.Post{ID: newID(), ChannelID: ch, UserID: author, RootID: root, CreateAt: e.clock().UnixMilli()}
+		e.mm.addPost(p)
+		return p
+	}
+	byOther := post(users[1], "")
+	svc.PostCreated(byOther)
+	reply := post(users[1], byOther.ID)
+	svc.PostCreated(reply)
+	kv.hold()
+	first := post(users[2], "")
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); svc.PostCreated(first) }()
+	<-kv.started
+	round := []receipts.Post{post(users[0], ""), post(users[0], ""), post(users[0], byOther.ID)}
+	for _, p := range round {
+		wg.Add(1)
+		go func() { defer wg.Done(); svc.PostCreated(p) }()
+	}
+	time.Sleep(100 * time.Millisecond)
+	close(kv.release)
+	wg.Wait()
+
+	res, err := svc.QueryReceipts(users[1], []string{byOther.ID, reply.ID})
+	require.NoError(t, err)
+	require.Len(t, res.Receipts, 2)
+	for _, r := range res.Receipts {
+		assert.Equal(t, 2, r.ReadCount, "%s: read by users[2]'s post and by users[0]'s round", r.PostID)
+	}
+	page, err := svc.Readers(users[1], byOther.ID, receipts.ReaderQuery{Filter: receipts.FilterRead, PerPage: 10})
+	require.NoError(t, err)
+	require.Len(t, page.Users, 2)
+	for _, u := range page.Users {
+		if u.UserID == users[0] { // at one of the round's posts: they came within the round
+			assert.GreaterOrEqual(t, u.ReadAt, round[0].CreateAt)
+			assert.LessOrEqual(t, u.ReadAt, round[2].CreateAt)
+		}
+	}
+}

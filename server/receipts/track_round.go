@@ -6,13 +6,13 @@ import (
 )
 
 // A round of posted hooks: the posts of one channel whose hooks run while
-// another round of that channel is under way (package rounds). Each post
-// costs about a dozen round trips to the server when alone; a round shares
-// most of them: one read of what the hook needs (the setting, the opt-outs,
-// the index, every author's watermark), one look at the channel and its
-// member count, one index update, and one look at the channel's recent
-// posts before the authors' implied reads. Each post still gets its own
-// record insert and its author's watermark update.
+// another round of that channel is under way (package rounds). A post alone
+// costs about a dozen round trips to the server; a round of any size costs
+// about the same: one read of what the hooks need (the setting, the
+// opt-outs, the index, every author's watermark), one look at the channel
+// and its member count, one index update, one insert of all the records, one
+// look at the channel's recent posts, and one implied read per author and
+// conversation.
 
 // postsCreated handles a round of one channel's new posts.
 func (t *tracker) postsCreated(posts []Post) {
@@ -105,20 +105,20 @@ func (t *tracker) impliedReads(posts []Post, pv privacy, st NewPostState) {
 		}
 	}
 	idx := st.Index
-	tracked, err := t.trackRecent(posts[0].ChannelID, reader)
-	if err == nil && tracked > 0 {
-		idx, err = t.store.ChannelIndex(posts[0].ChannelID)
-		err = errors.Wrap(err, "failed to load channel index")
+	tracked, caughtUp := t.trackRecent(posts[0].ChannelID, reader)
+	if caughtUp == nil && tracked > 0 {
+		idx, caughtUp = t.store.ChannelIndex(posts[0].ChannelID)
+		caughtUp = errors.Wrap(caughtUp, "failed to load channel index")
 	}
 	for _, i := range newestPerConversation(posts) {
 		p := posts[i]
+		err := caughtUp // without the catch-up, no implied read: it could miss a post
 		if err == nil {
 			err = t.readBefore(pv, p.UserID, p, p.CreateAt, idx, st.Watermarks[i])
 		}
 		if err != nil {
 			t.log.Warn("failed to record implied reads", "post_id", p.ID, "user_id", p.UserID, "err", err.Error())
 		}
-		err = nil
 	}
 }
 
