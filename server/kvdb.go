@@ -56,10 +56,11 @@ func (v *serverDB) pluginValues(keys []string, guesses [][]byte, now int64) (map
 	var values pq.ByteaArray
 	var same pq.BoolArray
 	err := v.db.QueryRow(`SELECT COALESCE(array_agg(kv.PKey), '{}'),
-			COALESCE(array_agg(CASE WHEN sha256(kv.PValue) = g.hash THEN ''::bytea ELSE kv.PValue END), '{}'),
-			COALESCE(array_agg(COALESCE(sha256(kv.PValue) = g.hash, false)), '{}')
+			COALESCE(array_agg(CASE WHEN c.same THEN ''::bytea ELSE kv.PValue END), '{}'),
+			COALESCE(array_agg(c.same), '{}')
 		FROM unnest($2::text[], $3::bytea[]) AS g(key, hash)
 		JOIN PluginKeyValueStore AS kv ON kv.PluginId = $1 AND kv.PKey = g.key
+		CROSS JOIN LATERAL (SELECT COALESCE(sha256(kv.PValue) = g.hash, false) AS same) AS c
 		WHERE kv.ExpireAt = 0 OR kv.ExpireAt > $4`,
 		pluginID, pq.Array(keys), pq.ByteaArray(hashes(guesses)), now).Scan(&found, &values, &same)
 	if err := aligned(err, len(found), len(values), len(same)); err != nil {
@@ -107,11 +108,7 @@ func (v *serverDB) comparePluginValues(keys []string, olds, news [][]byte, now i
 	if err != nil {
 		return nil, errors.Wrap(err, "failed to write KV values")
 	}
-	written := make(map[string]bool, len(updated))
-	for _, key := range updated {
-		written[key] = true
-	}
-	return written, nil
+	return keySet(updated), nil
 }
 
 // insertPluginValues is one INSERT of every key that is absent (or whose
@@ -129,9 +126,14 @@ func (v *serverDB) insertPluginValues(keys []string, values [][]byte, now int64)
 	if err != nil {
 		return nil, errors.Wrap(err, "failed to insert KV values")
 	}
-	out := make(map[string]bool, len(inserted))
-	for _, key := range inserted {
+	return keySet(inserted), nil
+}
+
+// keySet is the keys a statement wrote, as a set.
+func keySet(keys []string) map[string]bool {
+	out := make(map[string]bool, len(keys))
+	for _, key := range keys {
 		out[key] = true
 	}
-	return out, nil
+	return out
 }

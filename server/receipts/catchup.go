@@ -82,18 +82,19 @@ func (t *tracker) trackUntracked(posts []Post) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		if rec == nil && !isSystemPost(p) && t.now()-p.CreateAt <= lateTrackMillis {
+		if rec == nil && t.lateTrackable(p) {
 			untracked = append(untracked, p)
 		}
 	}
 	if len(untracked) == 0 {
 		return 0, nil
 	}
-	pv, err := privacyNow(t.store, t.config())
+	cfg := t.config()
+	pv, err := privacyNow(t.store, cfg)
 	if err != nil {
 		return 0, err
 	}
-	return t.trackMany(untracked, t.config(), pv, t.store.ChannelSetting)
+	return t.trackMany(untracked, cfg, pv, t.store.ChannelSetting)
 }
 
 // saw notes a post found tracked (its posted hook just tracked it), so the

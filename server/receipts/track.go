@@ -3,7 +3,6 @@ package receipts
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"slices"
 	"sort"
 	"strings"
 
@@ -176,7 +175,7 @@ const lateTrackMillis = 15 * 60 * 1000
 // trackLate tracks a recent post that asks for receipts when a read, query
 // or implied read finds it before its posted hook did.
 func (t *tracker) trackLate(p Post) (*PostRecord, error) {
-	if isSystemPost(p) || t.now()-p.CreateAt > lateTrackMillis {
+	if !t.lateTrackable(p) {
 		return nil, nil
 	}
 	cfg := t.config()
@@ -185,6 +184,12 @@ func (t *tracker) trackLate(p Post) (*PostRecord, error) {
 		return nil, err
 	}
 	return t.track(p, cfg, pv, t.store.ChannelSetting)
+}
+
+// lateTrackable reports whether a post found untracked may be tracked now:
+// a user's post recent enough that its hook may not have run yet.
+func (t *tracker) lateTrackable(p Post) bool {
+	return !isSystemPost(p) && t.now()-p.CreateAt <= lateTrackMillis
 }
 
 // recipientSnapshot computes who could receive receipts in the channel now
@@ -229,66 +234,4 @@ func recipientCount(snap *Snapshot, authorID string) int {
 		return len(snap.Users) - 1
 	}
 	return len(snap.Users)
-}
-
-// indexPosts appends tracked posts to their channel's index. A channel's
-// posts are indexed one update at a time on a server, so that concurrent
-// posts conflict only with other servers' (and each update starts from the
-// index this server wrote last). An update moves a full tail to a chunk only
-// before adding anything: that chunk is then the same whichever writer of
-// any server moves it, so writing it ahead of the index is harmless even when
-// this writer loses; entries that would fill the tail again go in the next
-// update.
-func (t *tracker) indexPosts(channelID string, entries []IndexEntry) error {
-	unlock := t.indexLocks.lock(channelID)
-	defer unlock()
-	for len(entries) > 0 {
-		added := 0
-		err := t.store.UpdateChannelIndex(channelID, func(idx *ChannelIndex) error {
-			var err error
-			added, err = t.addEntries(channelID, idx, entries)
-			return err
-		})
-		if err != nil && !errors.Is(err, ErrNoChange) {
-			return errors.Wrap(err, "failed to index tracked post")
-		}
-		entries = entries[added:]
-	}
-	return nil
-}
-
-// addEntries adds the first entries that fit the index's tail and returns
-// how many it decided. An entry already in the tail (tracked twice at once,
-// by the hook and a read) is decided without change; ErrNoChange when no
-// entry was added.
-func (t *tracker) addEntries(channelID string, idx *ChannelIndex, entries []IndexEntry) (int, error) {
-	idx.Version = FormatVersion
-	inTail := func(e IndexEntry) bool {
-		return slices.ContainsFunc(idx.Tail, func(old IndexEntry) bool { return old.PostID == e.PostID })
-	}
-	taken := 0
-	for taken < len(entries) && inTail(entries[taken]) {
-		taken++
-	}
-	if taken == len(entries) {
-		return taken, ErrNoChange
-	}
-	if len(idx.Tail) >= ChunkSize {
-		if err := t.store.WriteIndexChunk(channelID, idx.Chunks, idx.Tail); err != nil {
-			return 0, err
-		}
-		idx.Chunks++
-		idx.Tail = nil
-	}
-	for _, e := range entries[taken:] {
-		if len(idx.Tail) >= ChunkSize {
-			break
-		}
-		taken++
-		if !inTail(e) {
-			idx.Tail = append(idx.Tail, e)
-			idx.Newest = max(idx.Newest, e.CreateAt)
-		}
-	}
-	return taken, nil
 }

@@ -72,7 +72,10 @@ func (q *Queue[T]) idle() bool {
 }
 
 // Keyed is a Queue per key (say, per channel); a key's queue is dropped
-// when it falls idle.
+// when it falls idle. A caller that took the queue just before it was
+// dropped runs its round beside the next queue of that key: rounds of one
+// key may then overlap, so they must only save work, never be needed for
+// correctness.
 type Keyed[T any] struct {
 	mu     sync.Mutex
 	queues map[string]*Queue[T]
