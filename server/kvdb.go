@@ -44,10 +44,10 @@ func (b bulkKV) InsertMany(keys []string, values [][]byte) (map[string]bool, boo
 }
 
 // Rows are aggregated into arrays: the handle the plugin API lends plugins
-// goes through RPC for every row it returns, so one row of arrays costs one
-// round trip where a row per key would cost one per key. Values are compared
-// by their SHA-256 in the database, so that a value the plugin already holds
-// does not cross the bridge again (hex-encoded, twice its size).
+// (the fallback, see dbhandle.go) goes through RPC for every row it returns,
+// so one row of arrays costs one round trip where a row per key would cost
+// one per key. Values are compared by their SHA-256 in the database, so that
+// a value the plugin already holds is not sent again.
 
 // pluginValues reads the keys' values; a value whose hash is its guess's is
 // not sent, and the guess is returned for it.

@@ -38,6 +38,7 @@ type Plugin struct {
 	commands *command.Handler
 	jobs     []*cluster.Job
 	webhook  *webhook.Sender
+	db       *databaseHandle
 
 	// activated guards config events: none is sent for the initial load.
 	mu        sync.Mutex
@@ -53,7 +54,13 @@ func (p *Plugin) OnActivate() error {
 			return err
 		}
 	}
-	db := lazyServerDB(p.client.Store.GetMasterDB, p.client.Log.Warn)
+	p.db = &databaseHandle{
+		settings: func() model.SqlSettings { return p.API.GetUnsanitizedConfig().SqlSettings },
+		direct:   openPostgres,
+		lent:     p.client.Store.GetMasterDB,
+		warn:     p.client.Log.Warn,
+	}
+	db := lazyServerDB(p.db.open, p.client.Log.Warn)
 	p.platform = newPlatform(p.API, db)
 	st := store.New(store.NewPluginKV(p.API).WithBulk(bulkKV{db: db})).WithWarnings(p.client.Log.Warn)
 	p.store = st
@@ -111,6 +118,9 @@ func (p *Plugin) OnDeactivate() error {
 	}
 	if p.webhook != nil {
 		p.webhook.Close()
+	}
+	if p.db != nil {
+		p.db.close()
 	}
 	return nil
 }

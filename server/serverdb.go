@@ -10,8 +10,9 @@ import (
 	"github.com/readreceipts/mattermost-plugin-readreceipts/server/receipts"
 )
 
-// serverDB reads from the server's own database, through the handle the
-// plugin API lends plugins (pluginapi's store): channel memberships (who, and
+// serverDB reads from the server's own database, through a small pool of the
+// plugin's own opened with the server's data source, or else the handle the
+// plugin API lends plugins (see dbhandle.go): channel memberships (who, and
 // when they last viewed) and, read-only, many of the plugin's own KV values
 // at once. This couples the plugin to a few columns of Mattermost's schema
 // (ChannelMembers: ChannelId, UserId, LastViewedAt;

@@ -8,13 +8,16 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/readreceipts/mattermost-plugin-readreceipts/test/integration/mmtest"
 )
 
 // TestBatchesReadTheirPostsAtOnce: a query or a batch of reads reads the
 // posts' records with one query on the server's database (PluginKeyValueStore),
 // and a batch of reads writes them with one statement; if either failed, the
 // plugin would fall back to one KV call per post and log it, so the server
-// log must not say so.
+// log must not say so. The statements go through the plugin's own
+// connections, not through the plugin API's handle (four RPCs a statement).
 func TestBatchesReadTheirPostsAtOnce(t *testing.T) {
 	logStart := logSize(t)
 	env := newEnv(t)
@@ -41,6 +44,15 @@ func TestBatchesReadTheirPostsAtOnce(t *testing.T) {
 	// The handle is opened once per activation, maybe before this test.
 	sinceStart := string(log)[strings.LastIndex(string(log), `"msg":"Starting Server..."`)+1:]
 	assert.False(t, strings.Contains(sinceStart, "no database handle"), "the server log says there is no database handle")
+	assert.False(t, strings.Contains(sinceStart, "using the plugin API's database handle"), "the plugin uses the lent handle")
+
+	db, err := mmtest.OpenDB(t.Context())
+	require.NoError(t, err)
+	defer db.Close()
+	var own int
+	require.NoError(t, db.QueryRowContext(t.Context(),
+		`SELECT count(*) FROM pg_stat_activity WHERE application_name = 'mattermost-plugin-readreceipts'`).Scan(&own))
+	assert.Positive(t, own, "the plugin's own connections, by name")
 }
 
 func logSize(t *testing.T) int {
