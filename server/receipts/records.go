@@ -1,6 +1,9 @@
 package receipts
 
-import "sort"
+import (
+	"slices"
+	"sort"
+)
 
 // FormatVersion is written into every stored record so that a later release
 // can recognise and migrate old records.
@@ -48,6 +51,16 @@ type PostRecord struct {
 	Tail []ReadEntry `json:"r,omitempty"`
 	// EditedAt is when the author last edited the post (ms), 0 if never.
 	EditedAt int64 `json:"e,omitempty"`
+}
+
+// Clone is a copy that shares nothing the domain changes in place.
+func (r *PostRecord) Clone() *PostRecord {
+	c := *r
+	c.Readers = slices.Clone(r.Readers)
+	c.ChunkStarts = slices.Clone(r.ChunkStarts)
+	c.Late = slices.Clone(r.Late)
+	c.Tail = slices.Clone(r.Tail)
+	return &c
 }
 
 // ReadEntry is one read.

@@ -45,12 +45,12 @@ func (s *Store) updateAtOnce(bulk BulkKV, postIDs []string, fn func(string, *rec
 			errs[id] = receipts.ErrNotFound
 			continue
 		}
-		var rec receipts.PostRecord
-		if err := decode(key, old, &rec); err != nil {
+		rec, err := s.decoded.decodePost(key, old)
+		if err != nil {
 			errs[id] = err
 			continue
 		}
-		err := fn(id, &rec)
+		err = fn(id, rec)
 		switch {
 		case errors.Is(err, receipts.ErrNoChange) && guessed[id]:
 			left = append(left, id)
@@ -58,7 +58,7 @@ func (s *Store) updateAtOnce(bulk BulkKV, postIDs []string, fn func(string, *rec
 		case err != nil:
 			errs[id] = err
 		default:
-			data, err := json.Marshal(&rec)
+			data, err := json.Marshal(rec)
 			if err != nil {
 				errs[id] = errors.Wrapf(err, "failed to encode %s", key)
 				continue

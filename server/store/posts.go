@@ -53,11 +53,11 @@ func (s *Store) postsWith(postIDs []string, optOuts bool) (map[string]*receipts.
 		if data == nil {
 			continue
 		}
-		var rec receipts.PostRecord
-		if err := decode(key, data, &rec); err != nil {
+		rec, err := s.decoded.decodePost(key, data)
+		if err != nil {
 			return nil, nil, err
 		}
-		out[id] = &rec
+		out[id] = rec
 	}
 	o := &receipts.OptOuts{}
 	if data := values[keyOptOuts]; optOuts && data != nil {

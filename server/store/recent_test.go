@@ -75,3 +75,40 @@ func TestRecentValuesStayWithinBounds(t *testing.T) {
 	r.remember("small", []byte("x"))
 	assert.Equal(t, []byte("x"), r.recall("small"))
 }
+
+// TestDecodedRecordsAreCopiesOfTheCurrentValue: batch reads reuse the record
+// decoded from the same bytes, but each caller gets its own copy, and a
+// record another server changed is decoded from its new bytes.
+func TestDecodedRecordsAreCopiesOfTheCurrentValue(t *testing.T) {
+	kv := kvtest.NewMemKV(1)
+	here, there := New(kv), New(kv)
+	_, err := here.InsertPosts([]string{"p", "q"}, []*receipts.PostRecord{
+		{AuthorID: "a", Readers: receipts.Bitmap{0}, Tail: []receipts.ReadEntry{{UserID: "u", At: 1}}},
+		{AuthorID: "a"},
+	})
+	require.NoError(t, err)
+	first, err := here.Posts([]string{"p", "q"})
+	require.NoError(t, err)
+	first["p"].Readers.Set(3)
+	first["p"].Tail[0].At = 99
+	first["p"].ReadCount = 7
+
+	second, err := here.Posts([]string{"p", "q"})
+	require.NoError(t, err)
+	assert.Equal(t, receipts.Bitmap{0}, second["p"].Readers, "a caller's change reached the next reader")
+	assert.Equal(t, int64(1), second["p"].Tail[0].At)
+	assert.Zero(t, second["p"].ReadCount)
+
+	_, err = there.UpdatePost("p", func(r *receipts.PostRecord) error { r.ReadCount = 5; return nil })
+	require.NoError(t, err)
+	third, err := here.Posts([]string{"p"})
+	require.NoError(t, err)
+	assert.Equal(t, 5, third["p"].ReadCount, "a record changed elsewhere is decoded again")
+
+	errs := here.UpdatePosts([]string{"p", "q"}, func(_ string, r *receipts.PostRecord) error { r.ReadCount++; return nil })
+	require.Empty(t, errs)
+	fourth, err := here.Posts([]string{"p", "q"})
+	require.NoError(t, err)
+	assert.Equal(t, 6, fourth["p"].ReadCount)
+	assert.Equal(t, 1, fourth["q"].ReadCount)
+}

@@ -30,6 +30,8 @@ type Store struct {
 	// indexes, watermarks) last read or written here, so that changing one
 	// right after reading it needs no second read.
 	recent *recentValues
+	// decoded remembers the post records decoded last (decoded.go).
+	decoded decodedPosts
 	// reads combines concurrent batch reads.
 	reads batchReads
 	// warn reports a batch that could not go at once (it then goes key by key).
