@@ -25,10 +25,14 @@ func (b bulkKV) GetMany(keys []string, guesses [][]byte) (map[string][]byte, boo
 	return values, true, err
 }
 
-func (b bulkKV) CompareAndSetMany(keys []string, olds, news [][]byte) (map[string]bool, bool, error) {
+func (b bulkKV) CompareAndSetMany(keys []string, olds, news [][]byte, guardKey string, guard []byte) (map[string]bool, bool, error) {
 	v := b.db()
 	if v == nil {
 		return nil, false, nil
+	}
+	if guardKey != "" {
+		written, err := v.comparePluginValuesIf(keys, olds, news, guardKey, guard, time.Now().UnixMilli())
+		return written, true, err
 	}
 	written, err := v.comparePluginValues(keys, olds, news, time.Now().UnixMilli())
 	return written, true, err
@@ -105,6 +109,29 @@ func (v *serverDB) comparePluginValues(keys []string, olds, news [][]byte, now i
 		RETURNING kv.PKey)
 		SELECT COALESCE(array_agg(PKey), '{}') FROM written`,
 		pluginID, pq.Array(keys), pq.ByteaArray(hashes(olds)), pq.ByteaArray(news), now).Scan(&updated)
+	if err != nil {
+		return nil, errors.Wrap(err, "failed to write KV values")
+	}
+	return keySet(updated), nil
+}
+
+// comparePluginValuesIf is comparePluginValues when the guard key's value is
+// still guard (nil: absent), and writes nothing otherwise. The guard is read
+// once, in the statement's snapshot, like the rows.
+func (v *serverDB) comparePluginValuesIf(keys []string, olds, news [][]byte, guardKey string, guard []byte, now int64) (map[string]bool, error) {
+	want := sha256.Sum256(guard)
+	var updated pq.StringArray
+	err := v.db.QueryRow(`WITH guard AS (
+		SELECT sha256(COALESCE((SELECT g.PValue FROM PluginKeyValueStore AS g
+			WHERE g.PluginId = $1 AND g.PKey = $6 AND (g.ExpireAt = 0 OR g.ExpireAt > $5)), ''::bytea)) = $7 AS held),
+		written AS (
+		UPDATE PluginKeyValueStore AS kv SET PValue = c.new, ExpireAt = 0
+		FROM unnest($2::text[], $3::bytea[], $4::bytea[]) AS c(key, old, new), guard
+		WHERE guard.held AND kv.PluginId = $1 AND kv.PKey = c.key AND sha256(kv.PValue) = c.old
+			AND (kv.ExpireAt = 0 OR kv.ExpireAt > $5)
+		RETURNING kv.PKey)
+		SELECT COALESCE(array_agg(PKey), '{}') FROM written`,
+		pluginID, pq.Array(keys), pq.ByteaArray(hashes(olds)), pq.ByteaArray(news), now, guardKey, want[:]).Scan(&updated)
 	if err != nil {
 		return nil, errors.Wrap(err, "failed to write KV values")
 	}

@@ -78,13 +78,19 @@ func (m *MemKV) GetMany(keys []string, _ [][]byte) (map[string][]byte, bool, err
 
 // CompareAndSetMany implements store.BulkKV as one statement would: it
 // fails whole or decides each key on its own (conflicts injected per key).
-func (m *MemKV) CompareAndSetMany(keys []string, olds, news [][]byte) (map[string]bool, bool, error) {
+func (m *MemKV) CompareAndSetMany(keys []string, olds, news [][]byte, guardKey string, guard []byte) (map[string]bool, bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.fault(m.failRate) {
 		return nil, true, ErrInjected
 	}
 	written := map[string]bool{}
+	if guardKey != "" {
+		m.expire(guardKey)
+		if cur, exists := m.data[guardKey]; exists != (guard != nil) || !bytes.Equal(cur, guard) {
+			return written, true, nil
+		}
+	}
 	for i, key := range keys {
 		m.expire(key)
 		cur, exists := m.data[key]

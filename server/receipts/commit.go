@@ -35,6 +35,7 @@ type committer struct {
 	// update is UpdatePosts on unpacked records; writeChunk stores a full
 	// chunk of a post's reads; recorded is told of each post that got a read.
 	update     func(postIDs []string, fn func(postID string, rec *PostRecord) error) map[string]error
+	updateIf   func(postIDs []string, basis OptOutsBasis, fn func(postID string, rec *PostRecord) error) map[string]bool
 	writeChunk func(postID string, rec *PostRecord, k int, entries []ReadEntry) error
 	recorded   func(postID string)
 	// background runs the writer once the reader who led it has its answer.
@@ -63,6 +64,56 @@ func (q *committer) commit(reads []*pendingRead) {
 	}
 }
 
+// writeAlone writes reads of distinct posts, decided on the records and
+// opt-outs (basis) this server remembers, with one statement that holds only
+// while the opt-outs are still basis; each record's write also needs it to be
+// unchanged. It does so only when no write is under way or waiting here:
+// under load the reads go the usual way and share a round. It returns the
+// reads it did not write, untouched, to be decided again on what is stored.
+func (q *committer) writeAlone(reads []*pendingRead, basis OptOutsBasis) []*pendingRead {
+	q.mu.Lock()
+	if q.writing || len(q.pending) > 0 {
+		q.mu.Unlock()
+		return reads
+	}
+	q.writing = true
+	q.mu.Unlock()
+	defer q.handOver()
+	byPost := make(map[string]*pendingRead, len(reads))
+	ids := make([]string, 0, len(reads))
+	for _, r := range reads {
+		byPost[r.postID] = r
+		ids = append(ids, r.postID)
+	}
+	written := q.updateIf(ids, basis, func(postID string, rec *PostRecord) error {
+		_, err := q.addReads(postID, rec, []*pendingRead{byPost[postID]})
+		return err
+	})
+	var left []*pendingRead
+	for _, r := range reads {
+		if !written[r.postID] {
+			left = append(left, r)
+			continue
+		}
+		r.reason, r.done = "", make(chan struct{})
+		q.finish(r.postID, []*pendingRead{r})
+	}
+	return left
+}
+
+// handOver ends a writer's turn: reads that queued meanwhile get a
+// background writer, and with none the next read writes at once.
+func (q *committer) handOver() {
+	q.mu.Lock()
+	if len(q.pending) == 0 {
+		q.writing = false
+		q.mu.Unlock()
+		return
+	}
+	q.mu.Unlock()
+	q.background(func() { q.writeQueued(nil) })
+}
+
 // writeQueued writes rounds of queued reads until none are left. A reader
 // who leads writes until its own reads are decided, then hands the rest to a
 // background writer: under steady load it would otherwise write other
@@ -80,7 +131,7 @@ func (q *committer) writeQueued(mine []*pendingRead) {
 		q.mu.Unlock()
 		q.writeRound(round)
 		if mine != nil && allDone(mine) {
-			q.background(func() { q.writeQueued(nil) })
+			q.handOver()
 			return
 		}
 	}

@@ -130,7 +130,17 @@ func (p preloaded) record(r *postRecords, postID string) (*PostRecord, error) {
 
 // updatePosts is the store's UpdatePosts on unpacked reads.
 func (r *postRecords) updatePosts(postIDs []string, fn func(postID string, rec *PostRecord) error) map[string]error {
-	return r.store.UpdatePosts(postIDs, func(postID string, rec *PostRecord) error {
+	return r.store.UpdatePosts(postIDs, r.unpacked(fn))
+}
+
+// updatePostsIf is the store's UpdatePostsIf on unpacked reads.
+func (r *postRecords) updatePostsIf(postIDs []string, basis OptOutsBasis, fn func(postID string, rec *PostRecord) error) map[string]bool {
+	return r.store.UpdatePostsIf(postIDs, basis, r.unpacked(fn))
+}
+
+// unpacked runs fn on the record unpacked, and packs it again.
+func (r *postRecords) unpacked(fn func(postID string, rec *PostRecord) error) func(string, *PostRecord) error {
+	return func(postID string, rec *PostRecord) error {
 		if err := r.unpack(rec); err != nil {
 			return err
 		}
@@ -138,7 +148,7 @@ func (r *postRecords) updatePosts(postIDs []string, fn func(postID string, rec *
 			return err
 		}
 		return r.pack(rec)
-	})
+	}
 }
 
 func (r *postRecords) unpack(rec *PostRecord) error {

@@ -20,6 +20,7 @@ type recorder struct {
 		ChannelIndex(channelID string) (*ChannelIndex, error)
 		Watermark(channelID, userID string) (int64, error)
 		RaiseWatermark(channelID, userID string, until int64) error
+		RememberedBatch(postIDs []string) (map[string]*PostRecord, *OptOuts, OptOutsBasis, bool)
 	}
 	mm interface {
 		channelAccess
@@ -43,33 +44,30 @@ type recorder struct {
 	trackRecent func(channelID, reader string) (int, error)
 }
 
-// recordReads answers POST /reads for the caller.
+// recordReads answers POST /reads for the caller: first what it can decide
+// and write on what this server remembers (reads_remembered.go), then the
+// rest after reading it.
 func (rc *recorder) recordReads(userID string, postIDs []string) (ReadResult, error) {
 	res := ReadResult{Recorded: []string{}, Skipped: []Skipped{}}
 	ids := unique(postIDs)
 	access := newAccessCache(rc.mm, userID)
 	access.checkEarly(rc.records.channels.channels(ids, maxEarlyChecks))
-	pv, loaded, err := batchState(rc.store, rc.records, rc.config(), ids)
+	settled := rc.recordRemembered(access, userID, ids)
+	rest := slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return settled[id] })
+	reasons, errs, err := rc.recordStored(access, userID, rest)
 	if err != nil {
-		res.Failed = ids
+		res.Recorded = slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return !settled[id] })
+		res.Failed = rest
 		return res, err
 	}
-	now := rc.now()
-	reasons := make([]string, len(ids))
-	errs := make([]error, len(ids))
-	toWrite := make([]*pendingRead, len(ids))
-	recs := make([]*PostRecord, len(ids))
-	parallel(len(ids), func(i int) {
-		recs[i], toWrite[i], reasons[i], errs[i] = rc.readOne(access, pv, userID, ids[i], loaded, now)
-	})
-	rc.commits.commit(slices.DeleteFunc(slices.Clone(toWrite), func(r *pendingRead) bool { return r == nil }))
-	for i, r := range toWrite {
-		if r != nil {
-			reasons[i], errs[i] = rc.written(r, recs[i])
-		}
-	}
 	var firstErr error
-	for i, id := range ids {
+	i := -1 // id's place in rest
+	for _, id := range ids {
+		if settled[id] {
+			res.Recorded = append(res.Recorded, id)
+			continue
+		}
+		i++
 		switch {
 		case errs[i] != nil:
 			rc.log.Warn("failed to record read", "post_id", id, "user_id", userID, "err", errs[i].Error())
@@ -84,6 +82,33 @@ func (rc *recorder) recordReads(userID string, postIDs []string) (ReadResult, er
 		}
 	}
 	return res, firstErr
+}
+
+// recordStored records reads of the posts, decided on their stored records,
+// and returns the outcome of each (reasons and errs in the order of ids).
+func (rc *recorder) recordStored(access *accessCache, userID string, ids []string) ([]string, []error, error) {
+	reasons := make([]string, len(ids))
+	errs := make([]error, len(ids))
+	if len(ids) == 0 {
+		return reasons, errs, nil
+	}
+	pv, loaded, err := batchState(rc.store, rc.records, rc.config(), ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	now := rc.now()
+	toWrite := make([]*pendingRead, len(ids))
+	recs := make([]*PostRecord, len(ids))
+	parallel(len(ids), func(i int) {
+		recs[i], toWrite[i], reasons[i], errs[i] = rc.readOne(access, pv, userID, ids[i], loaded, now)
+	})
+	rc.commits.commit(slices.DeleteFunc(slices.Clone(toWrite), func(r *pendingRead) bool { return r == nil }))
+	for i, r := range toWrite {
+		if r != nil {
+			reasons[i], errs[i] = rc.written(r, recs[i])
+		}
+	}
+	return reasons, errs, nil
 }
 
 // readOne checks one post of a batch and returns the read to write, or why

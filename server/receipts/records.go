@@ -232,6 +232,10 @@ type OptOuts struct {
 	Resumed map[string]int64 `json:"r,omitempty"`
 }
 
+// OptOutsBasis is the opt-outs as stored when a decision was made on them,
+// for the store to check that they still are (nil: there were none).
+type OptOutsBasis []byte
+
 // Watermark records up to which time a user's reads in a channel have been
 // applied, so that repeated conversation-level reads only walk new posts.
 type Watermark struct {

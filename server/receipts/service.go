@@ -97,7 +97,7 @@ func notifyInterval(d Deps) time.Duration {
 
 // newRecorder builds the recorder, with its own group commit.
 func newRecorder(s *Service, d Deps, records *postRecords, visible *postVisibility) *recorder {
-	commits := &committer{update: records.updatePosts, writeChunk: records.writeChunk, recorded: s.notifier.touch,
+	commits := &committer{update: records.updatePosts, updateIf: records.updatePostsIf, writeChunk: records.writeChunk, recorded: s.notifier.touch,
 		background: s.background}
 	return &recorder{store: s.store, mm: s.mm, config: s.config, now: s.nowMillis, log: s.log,
 		records: records, commits: commits, visible: visible, snapshot: s.snapshots.load,

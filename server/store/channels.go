@@ -83,7 +83,7 @@ func (s *Store) OptOuts() (*receipts.OptOuts, error) {
 
 // UpdateOptOuts implements receipts.PrivacyStore.
 func (s *Store) UpdateOptOuts(fn func(*receipts.OptOuts) error) error {
-	_, err := update(s, keyOptOuts, false, fn)
+	_, err := updateRemembered(s, keyOptOuts, false, fn)
 	return err
 }
 

@@ -33,8 +33,10 @@ type BulkKV interface {
 	GetMany(keys []string, guesses [][]byte) (values map[string][]byte, ok bool, err error)
 	// CompareAndSetMany is CompareAndSet(keys[i], olds[i], news[i]) for
 	// each i, in one call; each is decided on its own. olds and news hold no
-	// nil (updates only). It returns the keys written.
-	CompareAndSetMany(keys []string, olds, news [][]byte) (written map[string]bool, ok bool, err error)
+	// nil (updates only). It returns the keys written. With a guard key,
+	// nothing is written unless that key's value is guard (nil: absent)
+	// when the call runs: what the new values were decided on.
+	CompareAndSetMany(keys []string, olds, news [][]byte, guardKey string, guard []byte) (written map[string]bool, ok bool, err error)
 	// InsertMany is CompareAndSet(keys[i], nil, values[i]) for each i, in
 	// one call; each is decided on its own. keys are distinct. It returns
 	// the keys written.

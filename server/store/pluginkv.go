@@ -39,11 +39,11 @@ func (p *PluginKV) GetMany(keys []string, guesses [][]byte) (map[string][]byte, 
 }
 
 // CompareAndSetMany implements BulkKV.
-func (p *PluginKV) CompareAndSetMany(keys []string, olds, news [][]byte) (map[string]bool, bool, error) {
+func (p *PluginKV) CompareAndSetMany(keys []string, olds, news [][]byte, guardKey string, guard []byte) (map[string]bool, bool, error) {
 	if p.bulk == nil {
 		return nil, false, nil
 	}
-	return p.bulk.CompareAndSetMany(keys, olds, news)
+	return p.bulk.CompareAndSetMany(keys, olds, news, guardKey, guard)
 }
 
 // InsertMany implements BulkKV.

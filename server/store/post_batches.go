@@ -38,6 +38,7 @@ func (s *Store) updateAtOnce(bulk BulkKV, postIDs []string, fn func(string, *rec
 	}
 	var left, keys []string
 	var oldValues, newValues [][]byte
+	var recs []*receipts.PostRecord
 	for _, id := range postIDs {
 		key := postKey(id)
 		old := olds[id]
@@ -64,19 +65,20 @@ func (s *Store) updateAtOnce(bulk BulkKV, postIDs []string, fn func(string, *rec
 				continue
 			}
 			keys, oldValues, newValues = append(keys, key), append(oldValues, old), append(newValues, data)
+			recs = append(recs, rec)
 		}
 	}
 	if len(keys) == 0 {
 		return left
 	}
-	written, ok, err := bulk.CompareAndSetMany(keys, oldValues, newValues)
+	written, ok, err := bulk.CompareAndSetMany(keys, oldValues, newValues, "", nil)
 	if err != nil {
 		s.warn("failed to write a batch of tracked posts at once; writing them one by one", "err", err.Error())
 	}
 	for i, key := range keys {
 		_, id := parseKey(key)
 		if ok && err == nil && written[key] {
-			s.recent.remember(key, newValues[i])
+			s.remember(key, newValues[i], recs[i])
 			continue
 		}
 		s.recent.forget(key)

@@ -112,7 +112,7 @@ func (s *Store) readMany(bulk BulkKV, keys []string) (map[string][]byte, bool, e
 	for i, key := range keys {
 		switch v, found := values[key]; {
 		case !found:
-			s.recent.forget(key)
+			s.recent.remember(key, nil) // known absent
 		case !bytes.Equal(v, guesses[i]):
 			s.recent.remember(key, v)
 		}

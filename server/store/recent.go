@@ -37,10 +37,21 @@ func (r *recentValues) remember(key string, value []byte) {
 	r.bytes += len(value)
 }
 
+// recall is the remembered value of key, nil when none (or when remembered
+// absent).
 func (r *recentValues) recall(key string) []byte {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.values[key]
+}
+
+// recallKnown is recall, and whether the key is remembered at all: a key
+// remembered absent (a nil value) is known.
+func (r *recentValues) recallKnown(key string) ([]byte, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	v, ok := r.values[key]
+	return v, ok
 }
 
 func (r *recentValues) forget(key string) {

@@ -112,3 +112,32 @@ func TestDecodedRecordsAreCopiesOfTheCurrentValue(t *testing.T) {
 	assert.Equal(t, 6, fourth["p"].ReadCount)
 	assert.Equal(t, 1, fourth["q"].ReadCount)
 }
+
+// TestAWrittenRecordIsRememberedAsItsBytesDecode: the record a batch write
+// remembers is exactly what decoding the bytes it wrote gives, for records
+// shaped as the domain writes them (reads packed, a chunk moved out).
+func TestAWrittenRecordIsRememberedAsItsBytesDecode(t *testing.T) {
+	kv := kvtest.NewMemKV(1)
+	s := New(kv)
+	_, err := s.InsertPosts([]string{"p", "q"}, []*receipts.PostRecord{
+		{Version: 2, AuthorID: "a", Readers: receipts.NewBitmap(20)},
+		{Version: 2, AuthorID: "a", Readers: receipts.NewBitmap(3000)},
+	})
+	require.NoError(t, err)
+	_, err = s.Posts([]string{"p", "q"})
+	require.NoError(t, err)
+	errs := s.UpdatePosts([]string{"p", "q"}, func(_ string, r *receipts.PostRecord) error {
+		r.Readers.Set(7)
+		r.ReadCount++
+		r.PackedTail, r.Tail, r.Late = "BwE", nil, nil
+		r.ChunkStarts = append(r.ChunkStarts, 5)
+		r.Floor, r.Chunks = receipts.ReadEntry{UserID: "u", At: 4}, 1
+		return nil
+	})
+	require.Empty(t, errs)
+	for _, key := range []string{postKey("p"), postKey("q")} {
+		var stored receipts.PostRecord
+		require.NoError(t, decode(key, kv.Value(key), &stored))
+		assert.Equal(t, &stored, s.decoded.recs[key].rec, key)
+	}
+}
