@@ -59,7 +59,7 @@ func (v *serverDB) pluginValues(keys []string, guesses [][]byte, now int64) (map
 	var found pq.StringArray
 	var values pq.ByteaArray
 	var same pq.BoolArray
-	err := v.db.QueryRow(`SELECT COALESCE(array_agg(kv.PKey), '{}'),
+	err := v.db.queryRow(`SELECT COALESCE(array_agg(kv.PKey), '{}'),
 			COALESCE(array_agg(CASE WHEN c.same THEN ''::bytea ELSE kv.PValue END), '{}'),
 			COALESCE(array_agg(c.same), '{}')
 		FROM unnest($2::text[], $3::bytea[]) AS g(key, hash)
@@ -102,7 +102,7 @@ func hashes(values [][]byte) [][]byte {
 // decides each row on its own.
 func (v *serverDB) comparePluginValues(keys []string, olds, news [][]byte, now int64) (map[string]bool, error) {
 	var updated pq.StringArray
-	err := v.db.QueryRow(`WITH written AS (
+	err := v.db.queryRow(`WITH written AS (
 		UPDATE PluginKeyValueStore AS kv SET PValue = c.new, ExpireAt = 0
 		FROM unnest($2::text[], $3::bytea[], $4::bytea[]) AS c(key, old, new)
 		WHERE kv.PluginId = $1 AND kv.PKey = c.key AND sha256(kv.PValue) = c.old AND (kv.ExpireAt = 0 OR kv.ExpireAt > $5)
@@ -121,7 +121,7 @@ func (v *serverDB) comparePluginValues(keys []string, olds, news [][]byte, now i
 func (v *serverDB) comparePluginValuesIf(keys []string, olds, news [][]byte, guardKey string, guard []byte, now int64) (map[string]bool, error) {
 	want := sha256.Sum256(guard)
 	var updated pq.StringArray
-	err := v.db.QueryRow(`WITH guard AS (
+	err := v.db.queryRow(`WITH guard AS (
 		SELECT sha256(COALESCE((SELECT g.PValue FROM PluginKeyValueStore AS g
 			WHERE g.PluginId = $1 AND g.PKey = $6 AND (g.ExpireAt = 0 OR g.ExpireAt > $5)), ''::bytea)) = $7 AS held),
 		written AS (
@@ -142,7 +142,7 @@ func (v *serverDB) comparePluginValuesIf(keys []string, olds, news [][]byte, gua
 // value has expired); PostgreSQL decides each row on its own.
 func (v *serverDB) insertPluginValues(keys []string, values [][]byte, now int64) (map[string]bool, error) {
 	var inserted pq.StringArray
-	err := v.db.QueryRow(`WITH inserted AS (
+	err := v.db.queryRow(`WITH inserted AS (
 		INSERT INTO PluginKeyValueStore AS kv (PluginId, PKey, PValue, ExpireAt)
 		SELECT $1, c.key, c.value, 0 FROM unnest($2::text[], $3::bytea[]) AS c(key, value)
 		ON CONFLICT (PluginId, PKey) DO UPDATE SET PValue = EXCLUDED.PValue, ExpireAt = 0

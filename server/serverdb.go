@@ -29,7 +29,7 @@ import (
 // every other write goes through the plugin API. The integration tests run it
 // on the real server; without a handle the plugin API is used instead.
 type serverDB struct {
-	db *sql.DB
+	db *statements
 }
 
 // lazyServerDB opens the handle on first use and remembers a failure, after
@@ -44,7 +44,7 @@ func lazyServerDB(open func() (*sql.DB, error), warn func(msg string, kv ...any)
 				warn("no database handle; reading channel views through the plugin API", "err", errString(err))
 				return
 			}
-			v = &serverDB{db: db}
+			v = &serverDB{db: &statements{db: db}}
 		})
 		return v
 	}
@@ -63,7 +63,7 @@ func errString(err error) string {
 func (v *serverDB) channelViews(channelID string) ([]receipts.View, error) {
 	var users pq.StringArray
 	var viewed pq.Int64Array
-	err := v.db.QueryRow(`SELECT COALESCE(array_agg(UserId), '{}'), COALESCE(array_agg(LastViewedAt), '{}')
+	err := v.db.queryRow(`SELECT COALESCE(array_agg(UserId), '{}'), COALESCE(array_agg(LastViewedAt), '{}')
 		FROM ChannelMembers WHERE ChannelId = $1`, channelID).Scan(&users, &viewed)
 	if err := aligned(err, len(users), len(viewed)); err != nil {
 		return nil, errors.Wrap(err, "failed to read channel views")
@@ -92,7 +92,7 @@ func aligned(err error, lengths ...int) error {
 func (v *serverDB) digests(channelIDs []string) (map[string]receipts.ViewDigest, error) {
 	var ids pq.StringArray
 	var members, sums, lastPosts pq.Int64Array
-	err := v.db.QueryRow(`SELECT COALESCE(array_agg(id), '{}'), COALESCE(array_agg(n), '{}'),
+	err := v.db.queryRow(`SELECT COALESCE(array_agg(id), '{}'), COALESCE(array_agg(n), '{}'),
 			COALESCE(array_agg(viewed), '{}'), COALESCE(array_agg(lastpost), '{}')
 		FROM (SELECT cm.ChannelId AS id, COUNT(*) AS n, COALESCE(SUM(cm.LastViewedAt), 0)::bigint AS viewed,
 				MAX(c.LastPostAt) AS lastpost
@@ -111,7 +111,7 @@ func (v *serverDB) digests(channelIDs []string) (map[string]receipts.ViewDigest,
 
 func (v *serverDB) total(channelIDs []string) (receipts.ViewDigest, error) {
 	var d receipts.ViewDigest
-	err := v.db.QueryRow(`SELECT COUNT(*), COALESCE(SUM(cm.LastViewedAt), 0), COALESCE(SUM(c.LastPostAt), 0)
+	err := v.db.queryRow(`SELECT COUNT(*), COALESCE(SUM(cm.LastViewedAt), 0), COALESCE(SUM(c.LastPostAt), 0)
 		FROM ChannelMembers cm JOIN Channels c ON c.Id = cm.ChannelId
 		WHERE cm.ChannelId = ANY($1)`, pq.Array(channelIDs)).Scan(&d.Members, &d.Sum, &d.LastPostAt)
 	return d, errors.Wrap(err, "failed to sum up all channel views")
@@ -120,7 +120,7 @@ func (v *serverDB) total(channelIDs []string) (receipts.ViewDigest, error) {
 func (v *serverDB) members(channelID string) ([]receipts.Member, error) {
 	var ids, names pq.StringArray
 	var bots, active pq.BoolArray
-	err := v.db.QueryRow(`SELECT COALESCE(array_agg(u.Id), '{}'), COALESCE(array_agg(u.Username), '{}'),
+	err := v.db.queryRow(`SELECT COALESCE(array_agg(u.Id), '{}'), COALESCE(array_agg(u.Username), '{}'),
 			COALESCE(array_agg(b.UserId IS NOT NULL), '{}'), COALESCE(array_agg(u.DeleteAt = 0), '{}')
 		FROM ChannelMembers cm JOIN Users u ON u.Id = cm.UserId LEFT JOIN Bots b ON b.UserId = u.Id
 		WHERE cm.ChannelId = $1`, channelID).Scan(&ids, &names, &bots, &active)
@@ -140,7 +140,7 @@ func (v *serverDB) postsSince(channelID string, since int64) ([]receipts.Post, e
 	var ids, users, roots, types, fromWebhook, readReceipt pq.StringArray
 	var created pq.Int64Array
 	var asks pq.BoolArray
-	err := v.db.QueryRow(`SELECT COALESCE(array_agg(Id), '{}'), COALESCE(array_agg(UserId), '{}'),
+	err := v.db.queryRow(`SELECT COALESCE(array_agg(Id), '{}'), COALESCE(array_agg(UserId), '{}'),
 			COALESCE(array_agg(RootId), '{}'), COALESCE(array_agg(CreateAt), '{}'), COALESCE(array_agg(Type), '{}'),
 			COALESCE(array_agg(COALESCE(Props->>'from_webhook', '')), '{}'),
 			COALESCE(array_agg(Props ? 'read_receipt'), '{}'), COALESCE(array_agg(COALESCE(Props->>'read_receipt', '')), '{}')
