@@ -18,15 +18,19 @@ func TestMemberCacheKeepsChangesSeenDuringAListing(t *testing.T) {
 	c.apply(memberChange{channelID: "ch", userID: "w", member: &Member{UserID: "w", Active: true}})
 	c.apply(memberChange{userID: "v"}) // ...and v is deactivated
 	set := c.finishListing("ch", listed, now)
-	assert.Equal(t, []string{"w"}, keys(set), "the list arrives with the changes applied")
+	assert.Equal(t, []string{"w"}, keys(set.members), "the list arrives with the changes applied")
 
 	kept, ok, refresh := c.get("ch", now.Add(time.Second))
 	require.True(t, ok)
 	assert.False(t, refresh)
 	c.apply(memberChange{channelID: "ch", userID: "w"})
-	assert.Equal(t, []string{"w"}, keys(kept), "a set handed out is never changed")
+	assert.Equal(t, []string{"w"}, keys(kept.members), "a set handed out is never changed")
 	now2, _, _ := c.get("ch", now)
-	assert.Empty(t, now2)
+	assert.Empty(t, now2.members)
+	assert.Greater(t, now2.version, kept.version, "a changed set has a new version")
+	c.apply(memberChange{channelID: "ch", userID: "w"}) // w has left already
+	same, _, _ := c.get("ch", now)
+	assert.Equal(t, now2.version, same.version, "a change that changes nothing keeps the version")
 
 	_, _, refresh = c.get("ch", now.Add(memberRefreshAfter+time.Second))
 	assert.True(t, refresh, "a stale set asks for one refresh...")

@@ -36,7 +36,7 @@ func (rl *readerLists) curve(userID, postID string) (Curve, error) {
 	if err != nil {
 		return Curve{}, err
 	}
-	r, err := rl.counts.receipt(postID, rec, newAbsentees())
+	r, err := rl.counts.receipt(postID, rec)
 	if err != nil {
 		return Curve{}, err
 	}

@@ -16,10 +16,19 @@ type memberCache struct {
 	items     map[string]*memberEntry
 	listing   map[string][]memberChange
 	lastSweep time.Time
+	versions  uint64 // the last version given to a set
+}
+
+// memberSet is a channel's present members, and a version that names this
+// very set: every set the cache makes gets a new one, so what was computed
+// from a set can be kept as long as the version is current.
+type memberSet struct {
+	members map[string]Member
+	version uint64
 }
 
 type memberEntry struct {
-	present    map[string]Member
+	memberSet
 	listed     time.Time
 	used       time.Time
 	refreshing bool
@@ -31,17 +40,23 @@ func newMemberCache() *memberCache {
 
 // get returns the channel's set, and whether the caller should start a
 // background refresh (at most one is started per channel at a time).
-func (c *memberCache) get(channelID string, now time.Time) (map[string]Member, bool, bool) {
+func (c *memberCache) get(channelID string, now time.Time) (memberSet, bool, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.items[channelID]
 	if !ok {
-		return nil, false, false
+		return memberSet{}, false, false
 	}
 	e.used = now
 	refresh := !e.refreshing && now.Sub(e.listed) > memberRefreshAfter
 	e.refreshing = e.refreshing || refresh
-	return e.present, true, refresh
+	return e.memberSet, true, refresh
+}
+
+// newSet versions a set the cache is about to hold; mu is held.
+func (c *memberCache) newSet(members map[string]Member) memberSet {
+	c.versions++
+	return memberSet{members: members, version: c.versions}
 }
 
 // startListing begins collecting the channel's changes for finishListing.
@@ -62,7 +77,7 @@ func (c *memberCache) abortListing(channelID string) {
 
 // finishListing stores a channel's listed members, with the changes seen
 // since the listing started applied on top, and returns the set.
-func (c *memberCache) finishListing(channelID string, members []Member, now time.Time) map[string]Member {
+func (c *memberCache) finishListing(channelID string, members []Member, now time.Time) memberSet {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	present := make(map[string]Member, len(members))
@@ -76,8 +91,9 @@ func (c *memberCache) finishListing(channelID string, members []Member, now time
 	}
 	delete(c.listing, channelID)
 	c.sweep(now)
-	c.items[channelID] = &memberEntry{present: present, listed: now, used: now}
-	return present
+	set := c.newSet(present)
+	c.items[channelID] = &memberEntry{memberSet: set, listed: now, used: now}
+	return set
 }
 
 // sweep drops channels unused for memberIdleAfter, at most once a minute.
@@ -105,25 +121,33 @@ func (c *memberCache) apply(ch memberChange) {
 	}
 	if ch.channelID != "" {
 		if e, ok := c.items[ch.channelID]; ok {
-			e.present = ch.appliedTo(e.present)
+			c.applyTo(e, ch)
 		}
 		return
 	}
 	for _, e := range c.items {
-		e.present = ch.appliedTo(e.present)
+		c.applyTo(e, ch)
 	}
 }
 
-// appliedTo returns the set with the change made, copying it only when the
-// change changes it.
-func (ch memberChange) appliedTo(set map[string]Member) map[string]Member {
+// applyTo replaces the entry's set with a changed copy, if the change changes
+// it; mu is held.
+func (c *memberCache) applyTo(e *memberEntry, ch memberChange) {
+	if changed, ok := ch.appliedTo(e.members); ok {
+		e.memberSet = c.newSet(changed)
+	}
+}
+
+// appliedTo returns a copy of the set with the change made, if the change
+// changes it (ok).
+func (ch memberChange) appliedTo(set map[string]Member) (map[string]Member, bool) {
 	old, had := set[ch.userID]
 	if ch.member == nil && !had || ch.member != nil && had && old == *ch.member {
-		return set
+		return nil, false
 	}
 	changed := maps.Clone(set)
 	ch.applyTo(changed)
-	return changed
+	return changed, true
 }
 
 func (ch memberChange) applyTo(set map[string]Member) {

@@ -39,6 +39,12 @@ type memberSets struct {
 // present returns the active, non-bot members of a channel by id. The map is
 // shared: do not change it.
 func (m *memberSets) present(channelID string) (map[string]Member, error) {
+	set, err := m.presentSet(channelID)
+	return set.members, err
+}
+
+// presentSet is present with the set's version.
+func (m *memberSets) presentSet(channelID string) (memberSet, error) {
 	now := m.now()
 	if set, ok, refresh := m.cache.get(channelID, now); ok {
 		if refresh {
@@ -56,12 +62,12 @@ func (m *memberSets) present(channelID string) (map[string]Member, error) {
 
 // list lists a channel's members into the cache; the caller holds the
 // channel's lock.
-func (m *memberSets) list(channelID string) (map[string]Member, error) {
+func (m *memberSets) list(channelID string) (memberSet, error) {
 	m.cache.startListing(channelID)
 	members, err := m.lister.Members(channelID)
 	if err != nil {
 		m.cache.abortListing(channelID)
-		return nil, errors.Wrap(err, "failed to list channel members")
+		return memberSet{}, errors.Wrap(err, "failed to list channel members")
 	}
 	return m.cache.finishListing(channelID, members, m.now()), nil
 }

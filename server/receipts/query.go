@@ -29,9 +29,8 @@ func (q *queries) query(userID string, postIDs []string) (QueryResult, error) {
 	answers := make([]Receipt, len(ids))
 	reasons := make([]string, len(ids))
 	errs := make([]error, len(ids))
-	abs := newAbsentees()
 	parallel(len(ids), func(i int) {
-		answers[i], reasons[i], errs[i] = q.queryOne(access, abs, userID, ids[i], loaded, cfg, pv)
+		answers[i], reasons[i], errs[i] = q.queryOne(access, userID, ids[i], loaded, cfg, pv)
 	})
 	for i, id := range ids {
 		switch {
@@ -48,7 +47,7 @@ func (q *queries) query(userID string, postIDs []string) (QueryResult, error) {
 	return res, nil
 }
 
-func (q *queries) queryOne(access *accessCache, abs *absentees, userID, postID string, loaded preloaded, cfg config.Config, pv privacy) (Receipt, string, error) {
+func (q *queries) queryOne(access *accessCache, userID, postID string, loaded preloaded, cfg config.Config, pv privacy) (Receipt, string, error) {
 	rec, reason, err := q.visible.preloaded(loaded, access, postID)
 	if err != nil || reason != "" {
 		return Receipt{}, reason, err
@@ -56,7 +55,7 @@ func (q *queries) queryOne(access *accessCache, abs *absentees, userID, postID s
 	if reason, err = mayReadCounts(userID, rec, cfg, pv, access); err != nil || reason != "" {
 		return Receipt{}, reason, err
 	}
-	r, err := q.counts.receipt(postID, rec, abs)
+	r, err := q.counts.receipt(postID, rec)
 	return r, "", err
 }
 

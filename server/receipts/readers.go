@@ -38,7 +38,7 @@ func (rl *readerLists) readers(userID, postID string, q ReaderQuery) (ReaderPage
 			return ReaderPage{}, err
 		}
 	}
-	r, err := rl.counts.receipt(postID, rec, newAbsentees())
+	r, err := rl.counts.receipt(postID, rec)
 	if err != nil {
 		return ReaderPage{}, err
 	}

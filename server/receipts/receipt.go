@@ -7,13 +7,13 @@ import "github.com/pkg/errors"
 type counter struct {
 	records  *postRecords
 	snapshot func(id string) (*Snapshot, error)
-	present  func(channelID string) (map[string]Member, error)
+	present  func(channelID string) (memberSet, error)
+	absent   *absentees
 }
 
 // receipt computes a post's receipt. Recipients who have left the channel or
-// been deactivated no longer count as unread; their reads still count. abs is
-// shared by the posts of one request.
-func (c *counter) receipt(postID string, rec *PostRecord, abs *absentees) (Receipt, error) {
+// been deactivated no longer count as unread; their reads still count.
+func (c *counter) receipt(postID string, rec *PostRecord) (Receipt, error) {
 	snap, err := c.snapshot(rec.Snapshot)
 	if err != nil {
 		return Receipt{}, err
@@ -23,7 +23,7 @@ func (c *counter) receipt(postID string, rec *PostRecord, abs *absentees) (Recei
 		return Receipt{}, err
 	}
 	r := Receipt{PostID: postID, ChannelID: rec.ChannelID, ReadCount: rec.ReadCount, EditedAt: rec.EditedAt}
-	r.UnreadCount = unreadCount(rec, snap, present, abs.of(rec.Snapshot, snap, present))
+	r.UnreadCount = unreadCount(rec, snap, present.members, c.absent.of(rec.Snapshot, snap, present))
 	if rec.ChannelType == ChannelDirect {
 		for _, u := range snap.Users {
 			if u != rec.AuthorID {

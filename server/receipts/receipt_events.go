@@ -31,13 +31,12 @@ func (ev *receiptEvents) publish(postIDs []string) {
 	}
 	byAuthor := map[string][]any{}
 	access := authorAccess{}
-	abs := newAbsentees()
 	for _, id := range postIDs {
 		rec, err := ev.records.post(id)
 		if err != nil || rec == nil || pv.hides(rec.AuthorID) || !ev.authorMaySee(rec, access) {
 			continue
 		}
-		r, err := ev.counts.receipt(id, rec, abs)
+		r, err := ev.counts.receipt(id, rec)
 		if err != nil {
 			ev.log.Warn("failed to build receipt event", "post_id", id, "err", err.Error())
 			continue

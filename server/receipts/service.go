@@ -67,7 +67,7 @@ func New(d Deps) *Service {
 	s.members = &memberSets{lister: s.mm, peers: peers, log: s.log, now: s.now, background: s.background,
 		cache: newMemberCache()}
 	records := &postRecords{store: s.store, snapshot: s.snapshots.load, log: s.log}
-	counts := &counter{records: records, snapshot: s.snapshots.load, present: s.members.present}
+	counts := &counter{records: records, snapshot: s.snapshots.load, present: s.members.presentSet, absent: newAbsentees()}
 	s.notifier = newNotifier(notifyInterval(d), (&receiptEvents{store: s.store, mm: s.mm, pub: s.pub,
 		config: s.config, log: s.log, records: records, counts: counts}).publish)
 	s.retention = &retention{store: s.store, config: s.config, now: s.nowMillis, log: s.log}

@@ -40,7 +40,7 @@ func TestUnreadCountMatchesCountingEachRecipient(t *testing.T) {
 				want++
 			}
 		}
-		absent := newAbsentees().of("s", snap, present)
+		absent := newAbsentees().of("s", snap, memberSet{members: present, version: uint64(round)})
 		require.Equal(t, want, unreadCount(rec, snap, present, absent), "round %d", round)
 	}
 }

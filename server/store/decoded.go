@@ -9,7 +9,7 @@ import (
 
 // decodedKeys bounds the memo: a decoded record is a few hundred bytes to a
 // few KB, like the values recentValues keeps.
-const decodedKeys = 4096
+const decodedKeys = 2048
 
 // decodedPosts remembers the last post records this server decoded or
 // encoded, with their bytes. A batch read that finds a record unchanged (see
