@@ -101,6 +101,14 @@ func (q *committer) writeAlone(reads []*pendingRead, basis OptOutsBasis) []*pend
 	return left
 }
 
+// idle reports whether no write is under way or waiting here: a hint, which
+// writeAlone checks again.
+func (q *committer) idle() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return !q.writing && len(q.pending) == 0
+}
+
 // handOver ends a writer's turn: reads that queued meanwhile get a
 // background writer, and with none the next read writes at once.
 func (q *committer) handOver() {

@@ -13,8 +13,8 @@ package receipts
 // post gets a read qualifies: "nothing to do" (already read, not a recipient,
 // opted out...) is never decided on remembered values.
 func (rc *recorder) recordRemembered(access *accessCache, userID string, ids []string) map[string]bool {
-	if len(validIDs(ids)) != len(ids) {
-		return nil
+	if len(validIDs(ids)) != len(ids) || !rc.commits.idle() {
+		return nil // under load the reads share a round the usual way
 	}
 	recs, o, basis, ok := rc.store.RememberedBatch(ids)
 	if !ok {

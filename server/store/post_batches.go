@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"slices"
 
 	"github.com/pkg/errors"
 	"github.com/readreceipts/mattermost-plugin-readreceipts/server/receipts"
@@ -19,7 +20,7 @@ func (s *Store) UpdatePosts(postIDs []string, fn func(postID string, rec *receip
 	errs := map[string]error{}
 	left := postIDs
 	if bulk, ok := s.kv.(BulkKV); ok && len(postIDs) > 1 {
-		left = s.updateAtOnce(bulk, postIDs, fn, errs)
+		left = s.updateAtOnce(bulk, inLockOrder(postIDs), fn, errs)
 	}
 	for _, id := range left {
 		if _, err := s.UpdatePost(id, func(rec *receipts.PostRecord) error { return fn(id, rec) }); err != nil {
@@ -27,6 +28,14 @@ func (s *Store) UpdatePosts(postIDs []string, fn func(postID string, rec *receip
 		}
 	}
 	return errs
+}
+
+// inLockOrder sorts a batch's posts: a statement that updates many rows locks
+// them in turn, and two servers writing the same posts in different orders
+// could each wait for the other (PostgreSQL then aborts one: "deadlock
+// detected", and its posts go one at a time).
+func inLockOrder(postIDs []string) []string {
+	return slices.Sorted(slices.Values(postIDs))
 }
 
 // updateAtOnce tries every post with one compare-and-set and returns those

@@ -51,7 +51,7 @@ func (s *Store) UpdatePostsIf(postIDs []string, basis receipts.OptOutsBasis, fn 
 	var ids, keys []string
 	var olds, news [][]byte
 	var recs []*receipts.PostRecord
-	for _, id := range postIDs {
+	for _, id := range inLockOrder(postIDs) {
 		key := postKey(id)
 		old := s.recent.recall(key)
 		if old == nil {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -149,4 +150,36 @@ func TestUsageIsSharedAndExpires(t *testing.T) {
 	left, err := kv.Get(usageKey("u", 7))
 	require.NoError(t, err)
 	assert.Nil(t, left, "an old window expires")
+}
+
+// orderKV records the keys of every many-key compare-and-set.
+type orderKV struct {
+	*kvtest.MemKV
+	batches [][]string
+}
+
+func (k *orderKV) CompareAndSetMany(keys []string, olds, news [][]byte, guardKey string, guard []byte) (map[string]bool, bool, error) {
+	k.batches = append(k.batches, slices.Clone(keys))
+	return k.MemKV.CompareAndSetMany(keys, olds, news, guardKey, guard)
+}
+
+// TestBatchesLockTheirRowsInOneOrder: every many-record write goes in key
+// order, so that two servers writing the same posts at once cannot deadlock.
+func TestBatchesLockTheirRowsInOneOrder(t *testing.T) {
+	kv := &orderKV{MemKV: kvtest.NewMemKV(1)}
+	s := New(kv)
+	ids := []string{"p3", "p1", "p2"}
+	_, err := s.InsertPosts(ids, []*receipts.PostRecord{{AuthorID: "a"}, {AuthorID: "a"}, {AuthorID: "a"}})
+	require.NoError(t, err)
+	bump := func(_ string, r *receipts.PostRecord) error { r.ReadCount++; return nil }
+	require.Empty(t, s.UpdatePosts(ids, bump))
+	_, _, _, ok := s.RememberedBatch(ids)
+	require.False(t, ok, "the opt-outs were never read")
+	_, _, err = s.PostsAndOptOuts(ids)
+	require.NoError(t, err)
+	_, _, basis, ok := s.RememberedBatch(ids)
+	require.True(t, ok)
+	require.Len(t, s.UpdatePostsIf(ids, basis, bump), 3)
+	want := []string{postKey("p1"), postKey("p2"), postKey("p3")}
+	assert.Equal(t, [][]string{want, want}, kv.batches)
 }
