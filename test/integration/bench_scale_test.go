@@ -143,7 +143,7 @@ func (bn *bench) backgroundAtRest(coreRest mmtest.CPU) {
 	c := bn.cpu().Sub(c0).Per(time.Since(t0))
 	bn.rows.add(rowRest, "background CPU at rest, one 10,000-member channel watched (other channels viewed by all)",
 		cpuShare(c), "plugin disabled: "+cpuShare(coreRest),
-		fmt.Sprintf("+%.1f points", 100*(c.Total()-coreRest.Total()).Seconds()), "≤ 1 %")
+		fmt.Sprintf("%+.1f points", 100*(c.Total()-coreRest.Total()).Seconds()), "≤ 1 %")
 }
 
 // cpuShare formats CPU per second of wall time as a percentage of a core.
