@@ -57,6 +57,13 @@ func (h *databaseHandle) open() (*sql.DB, error) {
 	return h.lent()
 }
 
+// isDirect reports whether open chose the plugin's own pool.
+func (h *databaseHandle) isDirect() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.pool != nil
+}
+
 // close closes the direct pool, if it was opened (the lent handle is the
 // plugin API's).
 func (h *databaseHandle) close() {

@@ -44,7 +44,7 @@ func TestTheDatabaseIsReachedWithoutTheBridge(t *testing.T) {
 	_, err := h.open()
 	require.NoError(t, err)
 	assert.Equal(t, []string{"direct postgres://mm:pw@db:5432/mattermost?application_name=mattermost-plugin-readreceipts&sslmode=disable"}, *calls)
-	assert.NotNil(t, h.pool, "the direct pool is kept, to be closed on deactivation")
+	assert.True(t, h.isDirect(), "the direct pool is kept, to be closed on deactivation")
 	h.close()
 	assert.Nil(t, h.pool)
 
@@ -52,7 +52,7 @@ func TestTheDatabaseIsReachedWithoutTheBridge(t *testing.T) {
 	_, err = h.open()
 	require.NoError(t, err)
 	assert.Equal(t, []string{"direct postgres://db/mattermost?application_name=mattermost-plugin-readreceipts", "warned", "lent"}, *calls)
-	assert.Nil(t, h.pool, "the lent handle is the plugin API's: never closed by the plugin")
+	assert.False(t, h.isDirect(), "the lent handle is the plugin API's: never closed by the plugin")
 
 	h, calls = handleFor("mysql", "mm:pw@tcp(db:3306)/mattermost", nil)
 	_, err = h.open()

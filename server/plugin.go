@@ -60,7 +60,7 @@ func (p *Plugin) OnActivate() error {
 		lent:     p.client.Store.GetMasterDB,
 		warn:     p.client.Log.Warn,
 	}
-	db := lazyServerDB(p.db.open, p.client.Log.Warn)
+	db := lazyServerDB(p.db.open, p.db.isDirect, p.client.Log.Warn)
 	p.platform = newPlatform(p.API, db)
 	st := store.New(store.NewPluginKV(p.API).WithBulk(bulkKV{db: db})).WithWarnings(p.client.Log.Warn)
 	p.store = st

@@ -33,8 +33,9 @@ type serverDB struct {
 }
 
 // lazyServerDB opens the handle on first use and remembers a failure, after
-// which the plugin API is used.
-func lazyServerDB(open func() (*sql.DB, error), warn func(msg string, kv ...any)) func() *serverDB {
+// which the plugin API is used. Statements are prepared on a handle of the
+// plugin's own (prepare): on the lent one, preparing saves no round trip.
+func lazyServerDB(open func() (*sql.DB, error), prepare func() bool, warn func(msg string, kv ...any)) func() *serverDB {
 	var once sync.Once
 	var v *serverDB
 	return func() *serverDB {
@@ -45,6 +46,7 @@ func lazyServerDB(open func() (*sql.DB, error), warn func(msg string, kv ...any)
 				return
 			}
 			v = &serverDB{db: &statements{db: db}}
+			v.db.unprepared.Store(!prepare())
 		})
 		return v
 	}

@@ -14,7 +14,7 @@ import (
 // of the 0.57 ms a batch read of 60 records took here. A pooler that does not
 // keep prepared statements (PgBouncer in transaction mode, before 1.21)
 // answers "prepared statement does not exist": from then on this server runs
-// them unprepared.
+// them unprepared, as it does on the handle the plugin API lends.
 type statements struct {
 	db         *sql.DB
 	prepared   sync.Map // query → *sql.Stmt
