@@ -54,22 +54,8 @@ func (p *PluginKV) InsertMany(keys []string, values [][]byte) (map[string]bool, 
 	return p.bulk.InsertMany(keys, values)
 }
 
-// Single keys go through bulk too when it can: one statement on the plugin's
-// own connection, where the plugin API is an RPC to the server and then the
-// same statement. Writes with an expiry, deletes, plain sets and listings stay
-// with the plugin API.
-
 // Get implements KV.
 func (p *PluginKV) Get(key string) ([]byte, error) {
-	if p.bulk != nil {
-		values, ok, err := p.bulk.GetMany([]string{key}, [][]byte{nil})
-		if err != nil {
-			return nil, errors.Wrapf(err, "failed to get %s", key)
-		}
-		if ok {
-			return values[key], nil
-		}
-	}
 	v, appErr := p.api.KVGet(key)
 	if appErr != nil {
 		return nil, errors.Wrapf(appErr, "failed to get %s", key)
@@ -87,32 +73,11 @@ func (p *PluginKV) Set(key string, value []byte) error {
 
 // CompareAndSet implements KV.
 func (p *PluginKV) CompareAndSet(key string, old, value []byte) (bool, error) {
-	if written, ok, err := p.compareAndSetAtOnce(key, old, value); ok || err != nil {
-		return written, err
-	}
 	ok, appErr := p.api.KVSetWithOptions(key, value, model.PluginKVSetOptions{Atomic: true, OldValue: old})
 	if appErr != nil {
 		return false, errors.Wrapf(appErr, "failed to compare-and-set %s", key)
 	}
 	return ok, nil
-}
-
-// compareAndSetAtOnce is CompareAndSet through bulk, unless it deletes or bulk
-// cannot (ok false).
-func (p *PluginKV) compareAndSetAtOnce(key string, old, value []byte) (written, ok bool, err error) {
-	if p.bulk == nil || value == nil {
-		return false, false, nil
-	}
-	var done map[string]bool
-	if old == nil {
-		done, ok, err = p.bulk.InsertMany([]string{key}, [][]byte{value})
-	} else {
-		done, ok, err = p.bulk.CompareAndSetMany([]string{key}, [][]byte{old}, [][]byte{value}, "", nil)
-	}
-	if err != nil {
-		return false, true, errors.Wrapf(err, "failed to compare-and-set %s", key)
-	}
-	return done[key], ok, nil
 }
 
 // InsertWithExpiry implements KV.
