@@ -58,9 +58,12 @@ func (m *MemKV) Get(key string) ([]byte, error) {
 	return bytes.Clone(m.data[key]), nil
 }
 
-// GetMany implements store.BulkKV: absent keys are left out. It has no use
-// for the guesses: nothing crosses a bridge.
-func (m *MemKV) GetMany(keys []string, _ [][]byte) (map[string][]byte, bool, error) {
+// GetMany implements store.BulkKV: absent keys are left out. It checks that
+// there is a guess per key, but has no use for them: nothing crosses a bridge.
+func (m *MemKV) GetMany(keys []string, guesses [][]byte) (map[string][]byte, bool, error) {
+	if len(guesses) != len(keys) { // the statement pairs them
+		return nil, true, errors.New("GetMany needs a guess (or nil) per key")
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.fault(m.failRate) {
