@@ -30,11 +30,7 @@ func (b bulkKV) CompareAndSetMany(keys []string, olds, news [][]byte, guardKey s
 	if v == nil {
 		return nil, false, nil
 	}
-	if guardKey != "" {
-		written, err := v.comparePluginValuesIf(keys, olds, news, guardKey, guard, time.Now().UnixMilli())
-		return written, true, err
-	}
-	written, err := v.comparePluginValues(keys, olds, news, time.Now().UnixMilli())
+	written, err := v.comparePluginValues(keys, olds, news, guardKey, guard, time.Now().UnixMilli())
 	return written, true, err
 }
 
@@ -99,30 +95,14 @@ func hashes(values [][]byte) [][]byte {
 
 // comparePluginValues is one UPDATE of every row whose value is still the
 // old one (by its hash: the old value need not cross the bridge); PostgreSQL
-// decides each row on its own.
-func (v *serverDB) comparePluginValues(keys []string, olds, news [][]byte, now int64) (map[string]bool, error) {
-	var updated pq.StringArray
-	err := v.db.queryRow(`WITH written AS (
-		UPDATE PluginKeyValueStore AS kv SET PValue = c.new, ExpireAt = 0
-		FROM unnest($2::text[], $3::bytea[], $4::bytea[]) AS c(key, old, new)
-		WHERE kv.PluginId = $1 AND kv.PKey = c.key AND sha256(kv.PValue) = c.old AND (kv.ExpireAt = 0 OR kv.ExpireAt > $5)
-		RETURNING kv.PKey)
-		SELECT COALESCE(array_agg(PKey), '{}') FROM written`,
-		pluginID, pq.Array(keys), pq.ByteaArray(hashes(olds)), pq.ByteaArray(news), now).Scan(&updated)
-	if err != nil {
-		return nil, errors.Wrap(err, "failed to write KV values")
-	}
-	return keySet(updated), nil
-}
-
-// comparePluginValuesIf is comparePluginValues when the guard key's value is
-// still guard (nil: absent), and writes nothing otherwise. The guard is read
-// once, in the statement's snapshot, like the rows.
-func (v *serverDB) comparePluginValuesIf(keys []string, olds, news [][]byte, guardKey string, guard []byte, now int64) (map[string]bool, error) {
+// decides each row on its own. With a guard key, nothing is written unless
+// that key's value is still guard (nil: absent); the guard is read once, in
+// the statement's snapshot, like the rows.
+func (v *serverDB) comparePluginValues(keys []string, olds, news [][]byte, guardKey string, guard []byte, now int64) (map[string]bool, error) {
 	want := sha256.Sum256(guard)
 	var updated pq.StringArray
 	err := v.db.queryRow(`WITH guard AS (
-		SELECT sha256(COALESCE((SELECT g.PValue FROM PluginKeyValueStore AS g
+		SELECT $6 = '' OR sha256(COALESCE((SELECT g.PValue FROM PluginKeyValueStore AS g
 			WHERE g.PluginId = $1 AND g.PKey = $6 AND (g.ExpireAt = 0 OR g.ExpireAt > $5)), ''::bytea)) = $7 AS held),
 		written AS (
 		UPDATE PluginKeyValueStore AS kv SET PValue = c.new, ExpireAt = 0
