@@ -45,9 +45,8 @@ func (s *Store) updateAtOnce(bulk BulkKV, postIDs []string, fn func(string, *rec
 	if !ok {
 		return postIDs
 	}
-	var left, keys []string
-	var oldValues, newValues [][]byte
-	var recs []*receipts.PostRecord
+	var left []string
+	var batch postWrites
 	for _, id := range postIDs {
 		key := postKey(id)
 		old := olds[id]
@@ -68,32 +67,65 @@ func (s *Store) updateAtOnce(bulk BulkKV, postIDs []string, fn func(string, *rec
 		case err != nil:
 			errs[id] = err
 		default:
-			data, err := json.Marshal(rec)
-			if err != nil {
-				errs[id] = errors.Wrapf(err, "failed to encode %s", key)
-				continue
+			if err := batch.add(id, old, rec); err != nil {
+				errs[id] = err
 			}
-			keys, oldValues, newValues = append(keys, key), append(oldValues, old), append(newValues, data)
-			recs = append(recs, rec)
 		}
 	}
-	if len(keys) == 0 {
-		return left
-	}
-	written, ok, err := bulk.CompareAndSetMany(keys, oldValues, newValues, "", nil)
+	written, err := s.writePosts(bulk, &batch, "", nil)
 	if err != nil {
 		s.warn("failed to write a batch of tracked posts at once; writing them one by one", "err", err.Error())
 	}
-	for i, key := range keys {
-		_, id := parseKey(key)
-		if ok && err == nil && written[key] {
-			s.remember(key, newValues[i], recs[i])
-			continue
+	for _, id := range batch.ids {
+		if !written[id] {
+			s.recent.forget(postKey(id))
+			left = append(left, id)
 		}
-		s.recent.forget(key)
-		left = append(left, id)
 	}
 	return left
+}
+
+// postWrites is a batch of changed post records, each with the value it
+// replaces, for one compare-and-set.
+type postWrites struct {
+	ids        []string
+	olds, news [][]byte
+	recs       []*receipts.PostRecord
+}
+
+// add encodes rec, the new record of the post whose stored value is old.
+func (w *postWrites) add(postID string, old []byte, rec *receipts.PostRecord) error {
+	data, err := json.Marshal(rec)
+	if err != nil {
+		return errors.Wrapf(err, "failed to encode %s", postKey(postID))
+	}
+	w.ids, w.olds, w.news, w.recs = append(w.ids, postID), append(w.olds, old), append(w.news, data), append(w.recs, rec)
+	return nil
+}
+
+// writePosts compare-and-sets the batch with one call (guarded by guardKey's
+// value, when given), remembers what it wrote and returns the posts written.
+// After an error, or when the KV cannot, none is.
+func (s *Store) writePosts(bulk BulkKV, w *postWrites, guardKey string, guard []byte) (map[string]bool, error) {
+	written := map[string]bool{}
+	if len(w.ids) == 0 {
+		return written, nil
+	}
+	keys := make([]string, len(w.ids))
+	for i, id := range w.ids {
+		keys[i] = postKey(id)
+	}
+	done, ok, err := bulk.CompareAndSetMany(keys, w.olds, w.news, guardKey, guard)
+	if err != nil || !ok {
+		return written, err
+	}
+	for i, key := range keys {
+		if done[key] {
+			s.remember(key, w.news[i], w.recs[i])
+			written[w.ids[i]] = true
+		}
+	}
+	return written, nil
 }
 
 // currentPosts returns the posts' records as this server last saw them, and

@@ -1,8 +1,6 @@
 package store
 
 import (
-	"encoding/json"
-
 	"github.com/readreceipts/mattermost-plugin-readreceipts/server/receipts"
 )
 
@@ -43,49 +41,25 @@ func (s *Store) RememberedBatch(postIDs []string) (map[string]*receipts.PostReco
 
 // UpdatePostsIf implements receipts.PostStore.
 func (s *Store) UpdatePostsIf(postIDs []string, basis receipts.OptOutsBasis, fn func(postID string, rec *receipts.PostRecord) error) map[string]bool {
-	written := map[string]bool{}
 	bulk, ok := s.kv.(BulkKV)
 	if !ok {
-		return written
+		return map[string]bool{}
 	}
-	var ids, keys []string
-	var olds, news [][]byte
-	var recs []*receipts.PostRecord
+	var batch postWrites
 	for _, id := range inLockOrder(postIDs) {
 		key := postKey(id)
 		old := s.recent.recall(key)
 		if old == nil {
 			continue
 		}
-		rec, err := s.decoded.decodePost(key, old)
-		if err == nil {
-			err = fn(id, rec)
+		// Any error, ErrNoChange included, leaves the post to the usual way.
+		if rec, err := s.decoded.decodePost(key, old); err == nil && fn(id, rec) == nil {
+			_ = batch.add(id, old, rec)
 		}
-		var data []byte
-		if err == nil {
-			data, err = json.Marshal(rec)
-		}
-		if err != nil { // ErrNoChange included: the usual way decides again
-			continue
-		}
-		ids, keys, olds, news = append(ids, id), append(keys, key), append(olds, old), append(news, data)
-		recs = append(recs, rec)
 	}
-	if len(keys) == 0 {
-		return written
-	}
-	done, ok, err := bulk.CompareAndSetMany(keys, olds, news, keyOptOuts, basis)
-	if err != nil {
+	written, err := s.writePosts(bulk, &batch, keyOptOuts, basis)
+	if err != nil { // nothing written: the usual way reads and decides again
 		s.warn("failed to write a batch of tracked posts decided on remembered values", "err", err.Error())
-	}
-	if err != nil || !ok {
-		return written // nothing written: the usual way reads and decides again
-	}
-	for i, key := range keys {
-		if done[key] {
-			s.remember(key, news[i], recs[i])
-			written[ids[i]] = true
-		}
 	}
 	return written
 }
