@@ -10,7 +10,8 @@ import (
 //
 //	p:<post>              PostRecord: a tracked post, its reader bitmap and newest reads
 //	pr:<post>:<k>         []ReadEntry: the post's k-th full chunk of reads (immutable)
-//	s:<snapshot>          Snapshot: recipients shared by posts (content-addressed)
+//	s:<snapshot>          Snapshot: recipients shared by posts (content-addressed), as user numbers
+//	un:<k>                the k-th chunk of the users' numbering: 1,024 ids of 26 bytes, appended to only
 //	ci:<channel>          ChannelIndex: the channel's tracked posts, newest chunk inline
 //	cx:<channel>:<k>      []IndexEntry: the channel index's k-th full chunk (immutable)
 //	cs:<channel>          ChannelSetting: receipts turned off or on for the channel
@@ -42,6 +43,7 @@ const (
 	prefixUsage        = "rl"
 	keySpoolIndex      = "wqi"
 	prefixSpool        = "wq"
+	prefixNumbers      = "un"
 )
 
 func join(parts ...string) string { return strings.Join(parts, ":") }
@@ -66,6 +68,8 @@ func usageKey(userID string, window int64) string {
 }
 
 func spoolKey(id string) string { return join(prefixSpool, id) }
+
+func numbersKey(k int) string { return join(prefixNumbers, strconv.Itoa(k)) }
 
 // parseKey splits a key into its prefix and the id after it.
 func parseKey(key string) (prefix, id string) {

@@ -34,6 +34,8 @@ type Store struct {
 	decoded decodedPosts
 	// reads combines concurrent batch reads.
 	reads batchReads
+	// numbers is this server's copy of the users' numbering (numbers.go).
+	numbers *userNumbers
 	// warn reports a batch that could not go at once (it then goes key by key).
 	warn func(msg string, keyValues ...any)
 }
@@ -42,7 +44,8 @@ var _ receipts.Store = (*Store)(nil)
 
 // New returns a Store on kv.
 func New(kv KV) *Store {
-	return &Store{kv: kv, attempts: maxAttempts, recent: newRecentValues(), warn: func(string, ...any) {}}
+	return &Store{kv: kv, attempts: maxAttempts, recent: newRecentValues(), numbers: newUserNumbers(kv, maxAttempts),
+		warn: func(string, ...any) {}}
 }
 
 // WithWarnings logs, through warn, the batches that could not go at once.
@@ -171,22 +174,6 @@ func updateRemembered[T any](s *Store, key string, mustExist bool, fn func(*T) e
 	}
 	s.recent.remember(key, data)
 	return rec, nil
-}
-
-// Snapshot implements receipts.SnapshotStore.
-func (s *Store) Snapshot(id string) (*receipts.Snapshot, error) {
-	var snap receipts.Snapshot
-	ok, err := s.get(snapshotKey(id), &snap)
-	if !ok || err != nil {
-		return nil, err
-	}
-	return &snap, nil
-}
-
-// SaveSnapshot implements receipts.SnapshotStore. Snapshots are
-// content-addressed, so overwriting only refreshes LastUsed.
-func (s *Store) SaveSnapshot(id string, snap *receipts.Snapshot) error {
-	return s.put(snapshotKey(id), snap)
 }
 
 // CursorSecret returns the key that signs cursors, creating it once for the

@@ -87,8 +87,9 @@ func TestWatermarkOnlyRises(t *testing.T) {
 
 func TestSnapshotDeletedOnlyWhenUnused(t *testing.T) {
 	s := New(kvtest.NewMemKV(1))
-	require.NoError(t, s.SaveSnapshot("old", &receipts.Snapshot{Users: []string{"a"}, LastUsed: 100}))
-	require.NoError(t, s.SaveSnapshot("fresh", &receipts.Snapshot{Users: []string{"a"}, LastUsed: 1000}))
+	users := userIDs(1)
+	require.NoError(t, s.SaveSnapshot("old", &receipts.Snapshot{Users: users, LastUsed: 100}))
+	require.NoError(t, s.SaveSnapshot("fresh", &receipts.Snapshot{Users: users, LastUsed: 1000}))
 	deleted, err := s.DeleteSnapshotIfUnused("old", 500)
 	require.NoError(t, err)
 	assert.True(t, deleted)

@@ -31,6 +31,7 @@ const (
 	rowRest         = 90
 	rowKVPost       = 100
 	rowKVChange     = 101
+	rowKVNumbering  = 102
 	rowTracked      = 110
 	rowTrackedIdle  = 111
 	rowTrackedLeave = 112

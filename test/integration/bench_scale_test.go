@@ -39,7 +39,9 @@ func (bn *bench) scale() {
 	bn.readAll(bn.readers[:10], big.posts)
 	kv2 := bn.kvSettled()
 	bn.rows.add(rowKVPost, "KV per tracked post, 10,000 members (with its share of the snapshot)",
-		kvPer(kv0, kv1, 60), "", "", "≤ 1 KB")
+		kvPer(kv0, kv1, 60, "un"), "", "", "≤ 1 KB")
+	bn.rows.add(rowKVNumbering, "KV numbering the users first seen in those posts (once per user, for all channels)",
+		numberingAdded(kv0, kv1), "", "", "—")
 	bn.rows.add(rowKVRead10k, "KV per read, 10,000 members",
 		kvPer(kv1, kv2, 600), "", "", "≤ 16 B")
 	bn.backgroundAtRest(coreRest)

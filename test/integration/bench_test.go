@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -188,11 +189,19 @@ func (bn *bench) kv() kvState {
 }
 
 // kvPer is the KV bytes added from a to b per unit, with the prefixes that
-// added at least a tenth of it: "6,804 B (s 4,833 B, p 1,900 B)".
-func kvPer(a, b kvState, units int64) string {
-	total := (b.Bytes - a.Bytes) / units
+// added at least a tenth of it: "6,804 B (s 4,833 B, p 1,900 B)". Keys
+// under the prefixes in skip are left out (they are reported on their own).
+func kvPer(a, b kvState, units int64, skip ...string) string {
+	total := b.Bytes - a.Bytes
+	for _, prefix := range skip {
+		total -= b.byPrefix[prefix].Bytes - a.byPrefix[prefix].Bytes
+	}
+	total /= units
 	var parts []string
 	for prefix, u := range b.byPrefix {
+		if slices.Contains(skip, prefix) {
+			continue
+		}
 		if d := (u.Bytes - a.byPrefix[prefix].Bytes) / units; d*10 >= total && d > 0 {
 			parts = append(parts, fmt.Sprintf("%s %s", prefix, bytesText(d)))
 		}
@@ -202,6 +211,13 @@ func kvPer(a, b kvState, units int64) string {
 		return bytesText(total)
 	}
 	return fmt.Sprintf("%s (%s)", bytesText(total), strings.Join(parts, ", "))
+}
+
+// numberingAdded is what numbering the users first seen from a to b added
+// (key prefix "un", 26 bytes per user): how many users, and their bytes.
+func numberingAdded(a, b kvState) string {
+	added := b.byPrefix["un"].Bytes - a.byPrefix["un"].Bytes
+	return fmt.Sprintf("%s for %d users", bytesText(added), added/26)
 }
 
 // kvSettled waits until the plugin's KV bytes have not changed for 1.5 s (up
