@@ -21,6 +21,12 @@ func (p *Plugin) OnConfigurationChange() error {
 	if p.platform != nil {
 		p.platform.refresh() // any server setting may have changed
 	}
+	p.mu.Lock()
+	activated := p.activated
+	p.mu.Unlock()
+	if activated {
+		p.service.ServerSettingsChanged()
+	}
 	return p.loadConfig()
 }
 

@@ -111,7 +111,9 @@ func (h *Handler) noRoute(w http.ResponseWriter, r *http.Request) {
 
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h.mux.ServeHTTP(w, r)
+	e := withEarlyHeader(w)
+	defer e.wait() // the writer is the server's only while ServeHTTP runs
+	h.mux.ServeHTTP(e, r)
 }
 
 func (h *Handler) getConfig(w http.ResponseWriter, _ *http.Request, _ string) {

@@ -5,12 +5,15 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/readreceipts/mattermost-plugin-readreceipts/server/config"
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/receipts"
 )
 
 // A plugin's ResponseWriter and request body are remote: on the server,
@@ -79,4 +82,47 @@ func TestABodyIsReadInOneGo(t *testing.T) {
 	_, body := serveCounting(t, "/api/v1/reads", sixtyIDs())
 	// One Read for the body, one that finds its end.
 	assert.LessOrEqual(t, body.reads, 2)
+}
+
+// headerWaiter is a ResponseWriter whose Header, a round trip on the
+// server, says when it was first asked for.
+type headerWaiter struct {
+	*httptest.ResponseRecorder
+	asked chan struct{}
+	once  sync.Once
+}
+
+func (w *headerWaiter) Header() http.Header {
+	w.once.Do(func() { close(w.asked) })
+	return w.ResponseRecorder.Header()
+}
+
+// waitingService records reads only once the answer's header was asked for.
+type waitingService struct {
+	stubService
+	asked   chan struct{}
+	overlap bool
+}
+
+func (s *waitingService) RecordReads(userID string, ids []string) (receipts.ReadResult, error) {
+	select {
+	case <-s.asked:
+		s.overlap = true
+	case <-time.After(2 * time.Second):
+	}
+	return s.stubService.RecordReads(userID, ids)
+}
+
+// The answer's header is asked for as the request starts, so that its round
+// trip goes on while the request works, not after.
+func TestTheHeaderIsAskedForWhileTheRequestWorks(t *testing.T) {
+	w := &headerWaiter{ResponseRecorder: httptest.NewRecorder(), asked: make(chan struct{})}
+	svc := &waitingService{asked: w.asked}
+	h := NewHandler(svc, config.Default, discard{}, nil)
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/reads", strings.NewReader(sixtyIDs()))
+	req.Header.Set("Mattermost-User-Id", validID)
+	h.ServeHTTP(w, req)
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	assert.True(t, svc.overlap, "the header was only asked for after the reads were recorded")
+	assert.Equal(t, "application/json", w.Header().Get("Content-Type"))
 }

@@ -10,6 +10,7 @@ import (
 // read and is a member of. It is safe for concurrent use.
 type accessCache struct {
 	mm      channelAccess
+	grants  *accessGrants // across requests; nil: none
 	userID  string
 	mu      sync.Mutex
 	checks  map[string]*accessCheck
@@ -32,8 +33,8 @@ type channelAccess interface {
 	IsMember(userID, channelID string) (bool, error)
 }
 
-func newAccessCache(mm channelAccess, userID string) *accessCache {
-	return &accessCache{mm: mm, userID: userID, checks: map[string]*accessCheck{}, members: map[string]bool{}}
+func newAccessCache(mm channelAccess, grants *accessGrants, userID string) *accessCache {
+	return &accessCache{mm: mm, grants: grants, userID: userID, checks: map[string]*accessCheck{}, members: map[string]bool{}}
 }
 
 // checkEarly starts checking the channels the request will likely ask
@@ -74,7 +75,7 @@ func (a *accessCache) canRead(channelID string) (bool, error) {
 		<-c.done
 		return c.ok, c.err
 	}
-	c.ok, c.err = a.mm.CanReadChannel(a.userID, channelID)
+	c.ok, c.err = a.askOrRecall(channelID)
 	if c.err != nil {
 		c.ok, c.err = false, errors.Wrap(c.err, "failed to check channel access")
 		a.mu.Lock()
@@ -83,6 +84,23 @@ func (a *accessCache) canRead(channelID string) (bool, error) {
 	}
 	close(c.done)
 	return c.ok, c.err
+}
+
+// askOrRecall answers from a grant this server holds, else asks Mattermost
+// (and keeps a yes).
+func (a *accessCache) askOrRecall(channelID string) (bool, error) {
+	if a.grants == nil {
+		return a.mm.CanReadChannel(a.userID, channelID)
+	}
+	if a.grants.has(a.userID, channelID) {
+		return true, nil
+	}
+	epoch := a.grants.checking()
+	ok, err := a.mm.CanReadChannel(a.userID, channelID)
+	if ok && err == nil {
+		a.grants.grant(a.userID, channelID, epoch)
+	}
+	return ok, err
 }
 
 // channelReader asks Mattermost whether a user may read a channel.

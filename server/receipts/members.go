@@ -36,6 +36,8 @@ type memberSets struct {
 	// background runs a task no request waits for.
 	background func(task func())
 	cache      *memberCache
+	// grants are revoked by the changes that may take access away.
+	grants *accessGrants
 	// locks makes the workers of a batch share one listing of a channel.
 	locks stripedLocks
 }
@@ -89,6 +91,7 @@ func (m *memberSets) refresh(channelID string) {
 
 // change applies a change seen here, and sends it to the other servers.
 func (m *memberSets) change(c memberChange) {
+	m.grants.revoke(c)
 	m.cache.apply(c)
 	m.peers.Broadcast(ClusterMembers, c.String())
 }
@@ -100,6 +103,7 @@ func (m *memberSets) clusterEvent(id string) {
 		m.log.Warn("ignored an unreadable membership event", "event", id)
 		return
 	}
+	m.grants.revoke(c)
 	m.cache.apply(c)
 }
 
@@ -149,6 +153,11 @@ func (s *Service) MemberLeft(channelID, userID string) {
 func (s *Service) UserDeactivated(userID string) {
 	s.members.change(memberChange{userID: userID})
 }
+
+// ServerSettingsChanged forgets which channels callers were lately found
+// able to read: a server setting such as compliance mode changes that.
+// Every server of a cluster hears of a settings change on its own.
+func (s *Service) ServerSettingsChanged() { s.members.grants.clear() }
 
 // ClusterEvent applies a change that another server saw.
 func (s *Service) ClusterEvent(kind, id string) {

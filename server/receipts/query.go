@@ -20,7 +20,7 @@ func (q *queries) query(userID string, postIDs []string) (QueryResult, error) {
 	res := QueryResult{Receipts: []Receipt{}, Skipped: []Skipped{}, Failed: []string{}}
 	cfg := q.config()
 	ids := unique(postIDs)
-	access := newAccessCache(q.mm, userID)
+	access := newAccessCache(q.mm, q.visible.grants, userID)
 	access.checkEarly(q.records.channels.channels(ids, maxEarlyChecks))
 	pv, loaded, err := batchState(q.store, q.records, cfg, ids)
 	if err != nil {

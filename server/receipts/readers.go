@@ -54,7 +54,7 @@ func (rl *readerLists) readers(userID, postID string, q ReaderQuery) (ReaderPage
 
 // authorRecord loads a tracked post for its author, or says why not.
 func (rl *readerLists) authorRecord(userID, postID string) (*PostRecord, error) {
-	rec, reason, err := rl.visible.record(newAccessCache(rl.mm, userID), postID)
+	rec, reason, err := rl.visible.record(newAccessCache(rl.mm, rl.visible.grants, userID), postID)
 	switch {
 	case err != nil:
 		return nil, err

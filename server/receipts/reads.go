@@ -50,7 +50,7 @@ type recorder struct {
 func (rc *recorder) recordReads(userID string, postIDs []string) (ReadResult, error) {
 	res := ReadResult{Recorded: []string{}, Skipped: []Skipped{}}
 	ids := unique(postIDs)
-	access := newAccessCache(rc.mm, userID)
+	access := newAccessCache(rc.mm, rc.visible.grants, userID)
 	access.checkEarly(rc.records.channels.channels(ids, maxEarlyChecks))
 	settled := rc.recordRemembered(access, userID, ids)
 	rest := slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return settled[id] })

@@ -64,8 +64,9 @@ func New(d Deps) *Service {
 		peers = noCluster{}
 	}
 	s.snapshots = &recipientSnapshots{store: s.store, cache: newSnapshotCache(1024)}
+	grants := newAccessGrants(s.now)
 	s.members = &memberSets{lister: s.mm, peers: peers, log: s.log, now: s.now, background: s.background,
-		cache: newMemberCache()}
+		cache: newMemberCache(), grants: grants}
 	records := &postRecords{store: s.store, snapshot: s.snapshots.load, log: s.log}
 	counts := &counter{records: records, snapshot: s.snapshots.load, present: s.members.presentSet, absent: newAbsentees()}
 	s.notifier = newNotifier(notifyInterval(d), (&receiptEvents{store: s.store, mm: s.mm, pub: s.pub,
@@ -74,7 +75,8 @@ func New(d Deps) *Service {
 	s.tracker = &tracker{store: s.store, mm: s.mm, config: s.config, now: s.nowMillis, log: s.log,
 		records: records, snapshots: s.snapshots, present: s.members.present,
 		watching: &watchList{store: s.store, log: s.log, now: s.nowMillis}}
-	visible := &postVisibility{records: records, posts: s.mm, expired: s.retention.expired, trackLate: s.tracker.trackLate}
+	visible := &postVisibility{records: records, posts: s.mm, expired: s.retention.expired, trackLate: s.tracker.trackLate,
+		grants: grants}
 	s.recorder = newRecorder(s, d, records, visible)
 	s.tracker.readBefore = s.recorder.readBeforeCaughtUp
 	s.views = &viewsPoller{store: s.store, mm: s.mm, config: s.config, now: s.nowMillis, log: s.log,

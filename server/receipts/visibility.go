@@ -15,6 +15,8 @@ type postVisibility struct {
 	expired func(rec *PostRecord) bool
 	// trackLate is the tracker's: it tracks a recent post found untracked.
 	trackLate func(p Post) (*PostRecord, error)
+	// grants are the channels callers were lately found able to read.
+	grants *accessGrants
 }
 
 // preloaded is record for a preloaded post.
