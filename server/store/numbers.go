@@ -39,9 +39,14 @@ func newUserNumbers(kv KV, attempts int) *userNumbers {
 }
 
 // numbers returns the users' numbers, giving numbers to those without one.
+// It reads on first (one KV read: snapshots are saved when a channel's
+// members change, not per post), which also notices a wiped numbering.
 func (u *userNumbers) numbers(ids []string) ([]uint32, error) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
+	if err := u.readOn(); err != nil {
+		return nil, err
+	}
 	if err := u.give(u.unknown(ids)); err != nil {
 		return nil, err
 	}
@@ -52,17 +57,15 @@ func (u *userNumbers) numbers(ids []string) ([]uint32, error) {
 	return out, nil
 }
 
-// users returns the ids of numbered users.
+// users returns the ids of numbered users. It reads on first, as numbers
+// does (a snapshot is decoded once per server, then kept).
 func (u *userNumbers) users(nums []uint32) ([]string, error) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
+	if err := u.readOn(); err != nil {
+		return nil, err
+	}
 	for _, n := range nums {
-		if int(n) < len(u.ids) {
-			continue
-		}
-		if err := u.readOn(); err != nil {
-			return nil, err
-		}
 		if int(n) >= len(u.ids) {
 			return nil, errors.Wrapf(receipts.ErrUndecodable, "user number %d is not given", n)
 		}
@@ -87,16 +90,10 @@ func (u *userNumbers) unknown(ids []string) []string {
 	return out
 }
 
-// give numbers the users, after reading on: another server may have
-// numbered them. Each round appends what fits to the last chunk with one
-// compare-and-set; a lost one reads on and tries again.
+// give numbers the users; the caller has just read on. Each round appends
+// what fits to the last chunk with one compare-and-set; a lost one reads on
+// (another server may have numbered some of them) and tries again.
 func (u *userNumbers) give(ids []string) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	if err := u.readOn(); err != nil {
-		return err
-	}
 	for attempt := 0; attempt < u.attempts; {
 		if ids = u.unknown(ids); len(ids) == 0 {
 			return nil
@@ -125,6 +122,8 @@ func (u *userNumbers) give(ids []string) error {
 }
 
 // readOn reads the numbering from the chunk this server has not read whole.
+// A chunk that no longer starts with what this server read of it means the
+// plugin's data was wiped and numbered anew: it then reads it all again.
 func (u *userNumbers) readOn() error {
 	for {
 		k, held := len(u.ids)/numbersPerChunk, len(u.ids)%numbersPerChunk
@@ -132,8 +131,12 @@ func (u *userNumbers) readOn() error {
 		if err != nil {
 			return err
 		}
-		if len(data)%idLength != 0 || len(data)/idLength > numbersPerChunk || len(data)/idLength < held {
+		if len(data)%idLength != 0 || len(data)/idLength > numbersPerChunk {
 			return errors.Wrapf(receipts.ErrUndecodable, "chunk %d of the user numbering has %d bytes", k, len(data))
+		}
+		if len(data)/idLength < held || string(data[:held*idLength]) != strings.Join(u.ids[k*numbersPerChunk:], "") {
+			u.ids, u.nums = nil, map[string]uint32{} // held > 0 here: the next round starts at chunk 0
+			continue
 		}
 		for i := held * idLength; i < len(data); i += idLength {
 			u.append([]string{string(data[i : i+idLength])})

@@ -125,3 +125,24 @@ func TestServersNumberEachUserOnce(t *testing.T) {
 		assert.True(t, slices.Equal(all[i*500:1500+i*500], got.Users))
 	}
 }
+
+// If the plugin's data is wiped while a server runs and users are numbered
+// anew, the server reads the new numbering instead of trusting its own.
+func TestANumberingWrittenAnewIsReadAnew(t *testing.T) {
+	kv := kvtest.NewMemKV(1)
+	s := New(kv)
+	users := userIDs(3)
+	require.NoError(t, s.SaveSnapshot("a", &receipts.Snapshot{Version: 2, Users: users[:2], LastUsed: 1}))
+	require.NoError(t, kv.Set(numbersKey(0), nil)) // wiped
+	require.NoError(t, kv.Set(snapshotKey("a"), nil))
+	other := New(kv)
+	fresh := []string{users[0], users[2]} // numbered 1 and 0 by the other server
+	require.NoError(t, other.SaveSnapshot("b", &receipts.Snapshot{Version: 2, Users: fresh, LastUsed: 1}))
+	got, err := s.Snapshot("b")
+	require.NoError(t, err)
+	assert.Equal(t, fresh, got.Users)
+	require.NoError(t, s.SaveSnapshot("c", &receipts.Snapshot{Version: 2, Users: users[1:], LastUsed: 1}))
+	got, err = other.Snapshot("c")
+	require.NoError(t, err)
+	assert.Equal(t, users[1:], got.Users, "a snapshot written on the old numbering")
+}
