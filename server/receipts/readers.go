@@ -177,16 +177,16 @@ func (rl *readerLists) unreadPage(postID string, rec *PostRecord, c cursor, perP
 	if err != nil {
 		return ReaderPage{}, err
 	}
-	var unread []Member
+	first := firstMembers{limit: perPage}
 	for i, u := range snap.Users {
 		m, ok := present[u]
 		if ok && u != rec.AuthorID && !rec.Readers.Has(i) && after(m, c) {
-			unread = append(unread, m)
+			first.offer(m)
 		}
 	}
-	sort.Slice(unread, func(a, b int) bool { return less(unread[a], unread[b]) })
-	page := ReaderPage{Users: []ReaderUser{}, IsFinished: len(unread) <= perPage}
-	for _, m := range unread[:min(perPage, len(unread))] {
+	unread := first.sorted()
+	page := ReaderPage{Users: []ReaderUser{}, IsFinished: first.seen <= perPage}
+	for _, m := range unread {
 		page.Users = append(page.Users, ReaderUser{UserID: m.UserID, Username: m.Username})
 	}
 	if !page.IsFinished {
