@@ -121,12 +121,15 @@ func (u *userNumbers) give(ids []string) error {
 	return errors.Wrap(ErrConflict, "failed to number users")
 }
 
-// readOn reads the numbering from the chunk this server has not read whole.
-// A chunk that no longer starts with what this server read of it means the
-// plugin's data was wiped and numbered anew: it then reads it all again.
+// readOn reads the numbering on from the last chunk this server has read
+// any of (read again, so that there is always something to compare): a chunk
+// that no longer starts with what this server read of it means the plugin's
+// data was wiped and users numbered anew, and the server then reads it all
+// again.
 func (u *userNumbers) readOn() error {
+	k := max(len(u.ids)-1, 0) / numbersPerChunk
 	for {
-		k, held := len(u.ids)/numbersPerChunk, len(u.ids)%numbersPerChunk
+		held := min(max(len(u.ids)-k*numbersPerChunk, 0), numbersPerChunk)
 		data, err := u.kv.Get(numbersKey(k))
 		if err != nil {
 			return err
@@ -134,8 +137,8 @@ func (u *userNumbers) readOn() error {
 		if len(data)%idLength != 0 || len(data)/idLength > numbersPerChunk {
 			return errors.Wrapf(receipts.ErrUndecodable, "chunk %d of the user numbering has %d bytes", k, len(data))
 		}
-		if len(data)/idLength < held || string(data[:held*idLength]) != strings.Join(u.ids[k*numbersPerChunk:], "") {
-			u.ids, u.nums = nil, map[string]uint32{} // held > 0 here: the next round starts at chunk 0
+		if len(data)/idLength < held || string(data[:held*idLength]) != strings.Join(u.ids[k*numbersPerChunk:k*numbersPerChunk+held], "") {
+			u.ids, u.nums, k = nil, map[string]uint32{}, 0
 			continue
 		}
 		for i := held * idLength; i < len(data); i += idLength {
@@ -144,6 +147,7 @@ func (u *userNumbers) readOn() error {
 		if len(data) < numbersPerChunk*idLength {
 			return nil
 		}
+		k++
 	}
 }
 

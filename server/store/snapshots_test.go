@@ -146,3 +146,19 @@ func TestANumberingWrittenAnewIsReadAnew(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, users[1:], got.Users, "a snapshot written on the old numbering")
 }
+
+// The same when the server had read exactly a whole chunk: the chunk it read
+// last is read again, and compared.
+func TestANumberingWrittenAnewIsNoticedAtAChunksEnd(t *testing.T) {
+	kv := kvtest.NewMemKV(1)
+	s := New(kv)
+	users := userIDs(numbersPerChunk + 1)
+	require.NoError(t, s.SaveSnapshot("a", &receipts.Snapshot{Version: 2, Users: users[:numbersPerChunk], LastUsed: 1}))
+	require.NoError(t, kv.Set(numbersKey(0), nil)) // wiped
+	other := New(kv)
+	fresh := users[numbersPerChunk:] // numbered 0 by the other server
+	require.NoError(t, other.SaveSnapshot("b", &receipts.Snapshot{Version: 2, Users: fresh, LastUsed: 1}))
+	got, err := s.Snapshot("b")
+	require.NoError(t, err)
+	assert.Equal(t, fresh, got.Users)
+}
