@@ -30,6 +30,8 @@ import (
 // on the real server; without a handle the plugin API is used instead.
 type serverDB struct {
 	db *statements
+	// pluginID is whose rows of PluginKeyValueStore the KV statements use.
+	pluginID string
 }
 
 // lazyServerDB opens the handle on first use and remembers a failure, after
@@ -45,7 +47,7 @@ func lazyServerDB(open func() (*sql.DB, error), prepare func() bool, warn func(m
 				warn("no database handle; reading channel views through the plugin API", "err", errString(err))
 				return
 			}
-			v = &serverDB{db: &statements{db: db}}
+			v = &serverDB{db: &statements{db: db}, pluginID: pluginID}
 			v.db.unprepared.Store(!prepare())
 		})
 		return v
