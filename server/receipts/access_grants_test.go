@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/readreceipts/mattermost-plugin-readreceipts/server/receipts"
-	"github.com/readreceipts/mattermost-plugin-readreceipts/server/store"
 )
 
 // countingAccess counts the access checks that reach Mattermost.
@@ -21,23 +20,6 @@ type countingAccess struct {
 func (p *countingAccess) CanReadChannel(userID, channelID string) (bool, error) {
 	p.checks.Add(1)
 	return p.fakePlatform.CanReadChannel(userID, channelID)
-}
-
-// twoServers are two Services on one KV and one Mattermost, whose cluster
-// events reach each other.
-func twoServers(t *testing.T, e *env, mm receipts.Platform) *bus {
-	t.Helper()
-	b := &bus{}
-	for i := range 2 {
-		svc := receipts.New(receipts.Deps{
-			Store: store.New(e.kv), Platform: mm, Publisher: e.pub, Logger: nopLogger{},
-			Config: e.config, Secret: []byte("test-secret"), Now: e.clock, NotifyInterval: time.Hour,
-			Cluster: busEnd{b: b, self: i},
-		})
-		t.Cleanup(svc.Close)
-		b.servers = append(b.servers, svc)
-	}
-	return b
 }
 
 // A client sends its reads every few seconds: Mattermost is asked whether

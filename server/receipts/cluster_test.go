@@ -104,20 +104,28 @@ func (e busEnd) Broadcast(kind, id string) {
 	}
 }
 
-// TestMemberChangesReachOtherServers: a leave seen by one server updates the
-// counts another server answers at once, not only when its cache expires.
-func TestMemberChangesReachOtherServers(t *testing.T) {
-	e := newEnv(t)
+// twoServers are two Services on one KV and one Mattermost, whose cluster
+// events reach each other.
+func twoServers(t *testing.T, e *env, mm receipts.Platform) *bus {
+	t.Helper()
 	b := &bus{}
 	for i := range 2 {
 		svc := receipts.New(receipts.Deps{
-			Store: store.New(e.kv), Platform: e.mm, Publisher: e.pub, Logger: nopLogger{},
+			Store: store.New(e.kv), Platform: mm, Publisher: e.pub, Logger: nopLogger{},
 			Config: e.config, Secret: []byte("test-secret"), Now: e.clock, NotifyInterval: time.Hour,
 			Cluster: busEnd{b: b, self: i},
 		})
 		t.Cleanup(svc.Close)
 		b.servers = append(b.servers, svc)
 	}
+	return b
+}
+
+// TestMemberChangesReachOtherServers: a leave seen by one server updates the
+// counts another server answers at once, not only when its cache expires.
+func TestMemberChangesReachOtherServers(t *testing.T) {
+	e := newEnv(t)
+	b := twoServers(t, e, e.mm)
 	alice, bob, carol := e.mm.addUser("alice"), e.mm.addUser("bob"), e.mm.addUser("carol")
 	group := e.mm.addChannel(receipts.ChannelPrivate, alice, bob, carol)
 	p := e.post(group, alice)
