@@ -35,7 +35,7 @@ type committer struct {
 	// update is UpdatePosts on unpacked records; writeChunk stores a full
 	// chunk of a post's reads; recorded is told of each post that got a read.
 	update     func(postIDs []string, fn func(postID string, rec *PostRecord) error) map[string]error
-	updateIf   func(postIDs []string, basis OptOutsBasis, fn func(postID string, rec *PostRecord) error) map[string]bool
+	updateIf   func(b Remembered, postIDs []string, fn func(postID string, rec *PostRecord) error) map[string]bool
 	writeChunk func(postID string, rec *PostRecord, k int, entries []ReadEntry) error
 	recorded   func(postID string)
 	// background runs the writer once the reader who led it has its answer.
@@ -65,12 +65,12 @@ func (q *committer) commit(reads []*pendingRead) {
 }
 
 // writeAlone writes reads of distinct posts, decided on the records and
-// opt-outs (basis) this server remembers, with one statement that holds only
-// while the opt-outs are still basis; each record's write also needs it to be
+// opt-outs this server remembers (b), with one statement that holds only
+// while the opt-outs are still b's; each record's write also needs it to be
 // unchanged. It does so only when no write is under way or waiting here:
 // under load the reads go the usual way and share a round. It returns the
 // reads it did not write, untouched, to be decided again on what is stored.
-func (q *committer) writeAlone(reads []*pendingRead, basis OptOutsBasis) []*pendingRead {
+func (q *committer) writeAlone(reads []*pendingRead, b Remembered) []*pendingRead {
 	q.mu.Lock()
 	if q.writing || len(q.pending) > 0 {
 		q.mu.Unlock()
@@ -85,7 +85,7 @@ func (q *committer) writeAlone(reads []*pendingRead, basis OptOutsBasis) []*pend
 		byPost[r.postID] = r
 		ids = append(ids, r.postID)
 	}
-	written := q.updateIf(ids, basis, func(postID string, rec *PostRecord) error {
+	written := q.updateIf(b, ids, func(postID string, rec *PostRecord) error {
 		_, err := q.addReads(postID, rec, []*pendingRead{byPost[postID]})
 		return err
 	})

@@ -28,13 +28,13 @@ type PostStore interface {
 	// RememberedBatch returns the posts' records and the opt-outs as this
 	// server last read or wrote them, without reading; ok is false unless it
 	// remembers every one, and the KV can make UpdatePostsIf's guarded write.
-	RememberedBatch(postIDs []string) (recs map[string]*PostRecord, o *OptOuts, basis OptOutsBasis, ok bool)
-	// UpdatePostsIf applies fn to each post's remembered record and writes
-	// them with one compare-and-set that holds only while the opt-outs are
-	// still basis. It tries once and returns the posts written; the others
-	// are unchanged (not remembered, changed since, fn failed or had nothing
-	// to do, or the opt-outs changed).
-	UpdatePostsIf(postIDs []string, basis OptOutsBasis, fn func(postID string, rec *PostRecord) error) (written map[string]bool)
+	RememberedBatch(postIDs []string) (b Remembered, ok bool)
+	// UpdatePostsIf applies fn to each post's record of b (in place) and
+	// writes them with one compare-and-set that holds only while each record
+	// is still its base and the opt-outs are still b.Basis. It tries once and
+	// returns the posts written; the others are unchanged in the store
+	// (changed since, fn failed or had nothing to do, or the opt-outs changed).
+	UpdatePostsIf(b Remembered, postIDs []string, fn func(postID string, rec *PostRecord) error) (written map[string]bool)
 	// DeletePost removes the record and its chunks.
 	DeletePost(postID string) error
 	// ReadChunk returns chunk k of a post's reads.

@@ -133,9 +133,10 @@ func (r *postRecords) updatePosts(postIDs []string, fn func(postID string, rec *
 	return r.store.UpdatePosts(postIDs, r.unpacked(fn))
 }
 
-// updatePostsIf is the store's UpdatePostsIf on unpacked reads.
-func (r *postRecords) updatePostsIf(postIDs []string, basis OptOutsBasis, fn func(postID string, rec *PostRecord) error) map[string]bool {
-	return r.store.UpdatePostsIf(postIDs, basis, r.unpacked(fn))
+// updatePostsIf is the store's UpdatePostsIf on unpacked reads (the batch's
+// records are unpacked already, by loaded).
+func (r *postRecords) updatePostsIf(b Remembered, postIDs []string, fn func(postID string, rec *PostRecord) error) map[string]bool {
+	return r.store.UpdatePostsIf(b, postIDs, r.unpacked(fn))
 }
 
 // unpacked runs fn on the record unpacked, and packs it again.

@@ -20,7 +20,7 @@ type recorder struct {
 		ChannelIndex(channelID string) (*ChannelIndex, error)
 		Watermark(channelID, userID string) (int64, error)
 		RaiseWatermark(channelID, userID string, until int64) error
-		RememberedBatch(postIDs []string) (map[string]*PostRecord, *OptOuts, OptOutsBasis, bool)
+		RememberedBatch(postIDs []string) (Remembered, bool)
 	}
 	mm interface {
 		channelAccess

@@ -16,12 +16,12 @@ func (rc *recorder) recordRemembered(access *accessCache, userID string, ids []s
 	if len(validIDs(ids)) != len(ids) || !rc.commits.idle() {
 		return nil // under load the reads share a round the usual way
 	}
-	recs, o, basis, ok := rc.store.RememberedBatch(ids)
+	b, ok := rc.store.RememberedBatch(ids)
 	if !ok {
 		return nil
 	}
-	pv := privacyFrom(rc.config(), o)
-	loaded := rc.records.loaded(recs, nil)
+	pv := privacyFrom(rc.config(), b.OptOuts)
+	loaded := rc.records.loaded(b.Posts, nil) // unpacks b.Posts in place
 	now := rc.now()
 	reads := make([]*pendingRead, len(ids))
 	decided := make([]*PostRecord, len(ids))
@@ -33,7 +33,7 @@ func (rc *recorder) recordRemembered(access *accessCache, userID string, ids []s
 		reads[i], decided[i] = r, rec
 	}
 	left := map[*pendingRead]bool{}
-	for _, r := range rc.commits.writeAlone(reads, basis) {
+	for _, r := range rc.commits.writeAlone(reads, b) {
 		left[r] = true
 	}
 	settled := map[string]bool{}

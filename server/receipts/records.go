@@ -236,6 +236,20 @@ type OptOuts struct {
 // for the store to check that they still are (nil: there were none).
 type OptOutsBasis []byte
 
+// PostBasis is a post's record as stored when it was decoded, for the store
+// to write a change to that record only while it still is.
+type PostBasis []byte
+
+// Remembered is a batch of records and the opt-outs as a server last read or
+// wrote them (store.RememberedBatch): the records are the caller's to decide
+// on and change; Bases and Basis are what each was decoded from.
+type Remembered struct {
+	Posts   map[string]*PostRecord
+	Bases   map[string]PostBasis
+	OptOuts *OptOuts
+	Basis   OptOutsBasis
+}
+
 // Watermark records up to which time a user's reads in a channel have been
 // applied, so that repeated conversation-level reads only walk new posts.
 type Watermark struct {

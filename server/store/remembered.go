@@ -10,54 +10,55 @@ import (
 // write is unchanged, and goes the usual way.
 
 // RememberedBatch implements receipts.PostStore.
-func (s *Store) RememberedBatch(postIDs []string) (map[string]*receipts.PostRecord, *receipts.OptOuts, receipts.OptOutsBasis, bool) {
+func (s *Store) RememberedBatch(postIDs []string) (receipts.Remembered, bool) {
 	if _, ok := s.kv.(BulkKV); !ok {
-		return nil, nil, nil, false // no guarded write without it
+		return receipts.Remembered{}, false // no guarded write without it
 	}
 	basis, known := s.recent.recallKnown(keyOptOuts)
 	if !known {
-		return nil, nil, nil, false
+		return receipts.Remembered{}, false
 	}
-	o := &receipts.OptOuts{}
+	b := receipts.Remembered{Posts: make(map[string]*receipts.PostRecord, len(postIDs)),
+		Bases: make(map[string]receipts.PostBasis, len(postIDs)), OptOuts: &receipts.OptOuts{}, Basis: basis}
 	if basis != nil {
-		if err := decode(keyOptOuts, basis, o); err != nil {
-			return nil, nil, nil, false
+		if err := decode(keyOptOuts, basis, b.OptOuts); err != nil {
+			return receipts.Remembered{}, false
 		}
 	}
-	recs := make(map[string]*receipts.PostRecord, len(postIDs))
 	for _, id := range postIDs {
 		data := s.recent.recall(postKey(id))
 		if data == nil {
-			return nil, nil, nil, false
+			return receipts.Remembered{}, false
 		}
 		rec, err := s.decoded.decodePost(postKey(id), data)
 		if err != nil {
-			return nil, nil, nil, false
+			return receipts.Remembered{}, false
 		}
-		recs[id] = rec
+		b.Posts[id], b.Bases[id] = rec, data
 	}
-	return recs, o, receipts.OptOutsBasis(basis), true
+	return b, true
 }
 
-// UpdatePostsIf implements receipts.PostStore.
-func (s *Store) UpdatePostsIf(postIDs []string, basis receipts.OptOutsBasis, fn func(postID string, rec *receipts.PostRecord) error) map[string]bool {
+// UpdatePostsIf implements receipts.PostStore. Each record is changed as the
+// caller decided it and written over the very bytes it was decoded from: a
+// value this server read since (a query's) is not what it was decided on.
+func (s *Store) UpdatePostsIf(b receipts.Remembered, postIDs []string, fn func(postID string, rec *receipts.PostRecord) error) map[string]bool {
 	bulk, ok := s.kv.(BulkKV)
 	if !ok {
 		return map[string]bool{}
 	}
 	var batch postWrites
 	for _, id := range inLockOrder(postIDs) {
-		key := postKey(id)
-		old := s.recent.recall(key)
-		if old == nil {
+		rec, base := b.Posts[id], b.Bases[id]
+		if rec == nil || base == nil {
 			continue
 		}
 		// Any error, ErrNoChange included, leaves the post to the usual way.
-		if rec, err := s.decoded.decodePost(key, old); err == nil && fn(id, rec) == nil {
-			_ = batch.add(id, old, rec)
+		if fn(id, rec) == nil {
+			_ = batch.add(id, base, rec)
 		}
 	}
-	written, err := s.writePosts(bulk, &batch, keyOptOuts, basis)
+	written, err := s.writePosts(bulk, &batch, keyOptOuts, b.Basis)
 	if err != nil { // nothing written: the usual way reads and decides again
 		s.warn("failed to write a batch of tracked posts decided on remembered values", "err", err.Error())
 	}

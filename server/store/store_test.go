@@ -174,13 +174,39 @@ func TestBatchesLockTheirRowsInOneOrder(t *testing.T) {
 	require.NoError(t, err)
 	bump := func(_ string, r *receipts.PostRecord) error { r.ReadCount++; return nil }
 	require.Empty(t, s.UpdatePosts(ids, bump))
-	_, _, _, ok := s.RememberedBatch(ids)
+	_, ok := s.RememberedBatch(ids)
 	require.False(t, ok, "the opt-outs were never read")
 	_, _, err = s.PostsAndOptOuts(ids)
 	require.NoError(t, err)
-	_, _, basis, ok := s.RememberedBatch(ids)
+	b, ok := s.RememberedBatch(ids)
 	require.True(t, ok)
-	require.Len(t, s.UpdatePostsIf(ids, basis, bump), 3)
+	require.Len(t, s.UpdatePostsIf(b, ids, bump), 3)
 	want := []string{postKey("p1"), postKey("p2"), postKey("p3")}
 	assert.Equal(t, [][]string{want, want}, kv.batches)
+}
+
+// A batch decided on remembered records is written over the bytes it was
+// decided on: if this server reads a newer value meanwhile (a query), the
+// record decided on the older one is not written over it.
+func TestARememberedBatchIsWrittenOverWhatItWasDecidedOn(t *testing.T) {
+	kv := kvtest.NewMemKV(1)
+	s, other := New(kv), New(kv)
+	ids := []string{"p1"}
+	_, err := s.InsertPosts(ids, []*receipts.PostRecord{{AuthorID: "a"}})
+	require.NoError(t, err)
+	_, _, err = s.PostsAndOptOuts(ids)
+	require.NoError(t, err)
+	b, ok := s.RememberedBatch(ids)
+	require.True(t, ok)
+
+	_, err = other.UpdatePost("p1", func(r *receipts.PostRecord) error { r.ReadCount = 5; return nil })
+	require.NoError(t, err)
+	_, _, err = s.PostsAndOptOuts(ids) // this server now remembers the newer record
+	require.NoError(t, err)
+
+	bump := func(_ string, r *receipts.PostRecord) error { r.ReadCount++; return nil }
+	assert.Empty(t, s.UpdatePostsIf(b, ids, bump), "written over a value it was not decided on")
+	rec, err := other.Post("p1")
+	require.NoError(t, err)
+	assert.Equal(t, 5, rec.ReadCount)
 }
