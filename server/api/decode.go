@@ -48,9 +48,19 @@ func decodeOptional(r *http.Request, dst any) error {
 const bodyReadSize = 16 << 10
 
 // readBody reads the whole body. A plugin's request body is remote, each
-// Read one round trip to the server, and io.ReadAll starts with 512 bytes
-// and grows: a buffer sized for any batch asks for the body at once.
+// Read one round trip to the server. The bridge keeps the Content-Length
+// header (not the field), and the server has already held the body to it:
+// reading exactly that much takes one Read, where reading to the end takes a
+// second one to find the end. Without the header, a buffer sized for any
+// batch asks for the body at once (io.ReadAll would start with 512 bytes).
 func readBody(r *http.Request) ([]byte, error) {
+	if n, err := strconv.ParseInt(r.Header.Get("Content-Length"), 10, 64); err == nil && n >= 0 && n <= MaxBodyBytes {
+		buf := make([]byte, n)
+		if _, err := io.ReadFull(r.Body, buf); err != nil {
+			return nil, err
+		}
+		return buf, nil
+	}
 	buf := bytes.NewBuffer(make([]byte, 0, bodyReadSize))
 	_, err := buf.ReadFrom(r.Body)
 	return buf.Bytes(), err

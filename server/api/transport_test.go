@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -53,13 +54,16 @@ func sixtyIDs() string {
 	return `{"post_ids":["` + strings.TrimSuffix(strings.Repeat(validID+`","`, 60), `","`) + `"]}`
 }
 
-func serveCounting(t *testing.T, path, body string) (*countingWriter, *trickleBody) {
+func serveCounting(t *testing.T, path, body string, contentLength ...string) (*countingWriter, *trickleBody) {
 	t.Helper()
 	h := NewHandler(&stubService{}, config.Default, discard{}, nil)
 	tb := &trickleBody{r: strings.NewReader(body)}
 	req := httptest.NewRequest(http.MethodPost, path, nil)
 	req.Body = tb
 	req.Header.Set("Mattermost-User-Id", validID)
+	for _, n := range contentLength {
+		req.Header.Set("Content-Length", n) // as the plugin bridge passes it: the header, not the field
+	}
 	w := &countingWriter{ResponseRecorder: httptest.NewRecorder()}
 	h.ServeHTTP(w, req)
 	return w, tb
@@ -80,8 +84,17 @@ func TestAnAnswerIsOneWrite(t *testing.T) {
 
 func TestABodyIsReadInOneGo(t *testing.T) {
 	_, body := serveCounting(t, "/api/v1/reads", sixtyIDs())
-	// One Read for the body, one that finds its end.
+	// Without a length: one Read for the body, one that finds its end.
 	assert.LessOrEqual(t, body.reads, 2)
+
+	// With the Content-Length header the server passes on: one Read.
+	w, body := serveCounting(t, "/api/v1/reads", sixtyIDs(), strconv.Itoa(len(sixtyIDs())))
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	assert.Equal(t, 1, body.reads)
+
+	// A body cut short of its length is refused, not decoded as it is.
+	w, _ = serveCounting(t, "/api/v1/reads", sixtyIDs()[:40], strconv.Itoa(len(sixtyIDs())))
+	assert.Equal(t, http.StatusBadRequest, w.Code, w.Body.String())
 }
 
 // headerWaiter is a ResponseWriter whose Header, a round trip on the
