@@ -52,14 +52,16 @@ func (b bulkKV) InsertMany(keys []string, values [][]byte) (map[string]bool, boo
 // Each statement finds its rows one key at a time, through the primary key,
 // in a LATERAL subquery with LIMIT 1 (which PostgreSQL cannot merge into a
 // join it would order by its estimates), and the UPDATE then reaches them by
-// their ctid. A plain join of the batch to PluginKeyValueStore was planned
-// from statistics: taken while the table was nearly empty (a new install,
-// before autovacuum re-analyzes it) they made PostgreSQL scan every row of
-// the plugin and match each against the whole batch, 2.3 ms for a batch of
-// 60 on 212 rows here, growing with the plugin's rows
-// (TestBatchStatementsTouchOnlyTheirRows). The ctid is also the
-// compare-and-set: a row another transaction updated since the statement's
-// snapshot has a new ctid, so it is not written (and is reported unwritten).
+// their ctid (kv.ctid = ANY(...) beside the join, so that whichever side
+// PostgreSQL starts from, it reads the table by those ctids). A plain join of
+// the batch to PluginKeyValueStore was planned from statistics: taken while
+// the table was nearly empty (a new install, before autovacuum re-analyzes
+// it) they made PostgreSQL scan every row of the plugin and match each
+// against the whole batch, 2.3 ms for a batch of 60 on 212 rows here,
+// growing with the plugin's rows (TestBatchStatementsTouchOnlyTheirRows).
+// The ctid is also the compare-and-set: a row another transaction updated
+// since the statement's snapshot has a new ctid, so it is not written (and is
+// reported unwritten).
 
 // readValuesSQL reads the keys' values ($2) of plugin $1, each with whether
 // its hash is the guess's ($3), unless expired at $4.

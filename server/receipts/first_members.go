@@ -28,15 +28,7 @@ func (f *firstMembers) offer(m Member) {
 // sorted returns the members kept, first first.
 func (f *firstMembers) sorted() []Member {
 	out := slices.Clone([]Member(f.heap))
-	slices.SortFunc(out, func(a, b Member) int {
-		switch {
-		case less(a, b):
-			return -1
-		case less(b, a):
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(out, compareMembers)
 	return out
 }
 

@@ -23,15 +23,7 @@ func TestFirstMembersAreThoseASortPutsFirst(t *testing.T) {
 			f.offer(m)
 		}
 		want := slices.Clone(all)
-		slices.SortFunc(want, func(a, b Member) int {
-			if less(a, b) {
-				return -1
-			}
-			if less(b, a) {
-				return 1
-			}
-			return 0
-		})
+		slices.SortFunc(want, compareMembers)
 		assert.Equal(t, n, f.seen)
 		assert.Equal(t, want[:min(100, n)], append([]Member{}, f.sorted()...), "n=%d", n)
 	}

@@ -1,7 +1,9 @@
 package receipts
 
 import (
+	"cmp"
 	"sort"
+	"strings"
 
 	"github.com/pkg/errors"
 
@@ -196,12 +198,12 @@ func (rl *readerLists) unreadPage(postID string, rec *PostRecord, c cursor, perP
 	return page, nil
 }
 
-func less(a, b Member) bool {
-	if a.Username != b.Username {
-		return a.Username < b.Username
-	}
-	return a.UserID < b.UserID
+// compareMembers orders members by username, then id.
+func compareMembers(a, b Member) int {
+	return cmp.Or(strings.Compare(a.Username, b.Username), strings.Compare(a.UserID, b.UserID))
 }
+
+func less(a, b Member) bool { return compareMembers(a, b) < 0 }
 
 // after reports whether m comes after the cursor's user (always, without one).
 func after(m Member, c cursor) bool {
