@@ -71,18 +71,35 @@ func (bn *bench) timeCore(what string, call func() error) time.Duration {
 // interleave runs a core and a plugin operation n times each, alternating
 // which goes first, so that the machine's noise falls on both alike.
 func (bn *bench) interleave(what string, n int, core func(i int) error, plugin func(i int) pluginCall) (coreS, pluginS samples) {
+	pluginS, cores := bn.interleaveMany(what, n, plugin, coreOp{run: core})
+	return cores[0], pluginS
+}
+
+// coreOp is a core operation; prepare(i), if set, runs untimed before it.
+type coreOp struct {
+	prepare func(i int)
+	run     func(i int) error
+}
+
+// interleaveMany runs a plugin operation and each core operation n times,
+// rotating which goes first, and returns the plugin's samples and each core
+// operation's.
+func (bn *bench) interleaveMany(what string, n int, plugin func(i int) pluginCall, cores ...coreOp) (pluginS samples, coreS []samples) {
+	coreS = make([]samples, len(cores))
 	for i := range n {
-		runCore := func() { coreS = append(coreS, bn.timeCore(what, func() error { return core(i) })) }
-		runPlugin := func() { pluginS = append(pluginS, bn.timePlugin(what, plugin(i))) }
-		if i%2 == 0 {
-			runCore()
-			runPlugin()
-		} else {
-			runPlugin()
-			runCore()
+		for k := range len(cores) + 1 {
+			op := (i + k) % (len(cores) + 1)
+			if op == len(cores) {
+				pluginS = append(pluginS, bn.timePlugin(what, plugin(i)))
+				continue
+			}
+			if c := cores[op]; c.prepare != nil {
+				c.prepare(i)
+			}
+			coreS[op] = append(coreS[op], bn.timeCore(what, func() error { return cores[op].run(i) }))
 		}
 	}
-	return coreS, pluginS
+	return pluginS, coreS
 }
 
 // atOnce runs op for every user at the same instant and returns the time

@@ -23,8 +23,9 @@ const (
 	rowReadersIdle  = 50
 	rowReads1       = 60
 	rowReads60      = 61
-	rowCurve        = 62
-	rowWho          = 63
+	rowReads60News  = 62
+	rowCurve        = 64
+	rowWho          = 65
 	rowSustained    = 70
 	rowCPUPerRead   = 71
 	rowHot          = 80

@@ -49,7 +49,8 @@ type bench struct {
 	// readers are 200 users created through the API (logged in).
 	readers []*mmtest.User
 	// viewCh holds every bench user, has receipts off and no posts: core
-	// channel views happen there, so that they start no plugin work.
+	// channel views happen there, so that they start no plugin work. Such a
+	// view finds nothing new and writes nothing (see viewOfNews).
 	viewCh *model.Channel
 	// watched are the channels with tracked posts and their members, to be
 	// settled (viewed by everyone) before measuring the background CPU.
