@@ -75,28 +75,6 @@ func (bn *bench) pagesAndBatches() {
 		ms(sixty.median()), ms(cores[1].median()), durRatio(sixty.median(), cores[1].median()), "≤ 3× (stretch 1.5×)")
 }
 
-// viewOfNews is core's counterpart of recording reads: a member views a
-// channel with a post they have not seen, so the server marks it read (it
-// writes the membership's LastViewedAt and tells the member's clients). The
-// post arrives untimed, before each view, in a channel with receipts off.
-// A view with nothing new (viewCh) writes nothing: the server returns after
-// one query.
-func (bn *bench) viewOfNews(users []*mmtest.User) coreOp {
-	ch := bn.env.PrivateChannel(bn.b, bn.author, users...)
-	_, res, err := bn.author.Plugin.SetChannelEnabled(bn.ctx, ch.Id, false)
-	require.NoError(bn.b, okOrErr(res, err))
-	return coreOp{
-		prepare: func(i int) {
-			_, _, err := bn.author.Client.CreatePost(bn.ctx, &model.Post{ChannelId: ch.Id, Message: fmt.Sprint("news ", i)})
-			require.NoError(bn.b, err, "create post")
-		},
-		run: func(i int) error {
-			_, _, err := users[i%len(users)].Client.ViewChannel(bn.ctx, "me", &model.ChannelView{ChannelId: ch.Id})
-			return err
-		},
-	}
-}
-
 // curveAndWho: the author's read curve and `/receipts who` of a post 9 of
 // 19 recipients read, against core's GET /posts/{id}.
 func (bn *bench) curveAndWho(channelID, postID string) {
