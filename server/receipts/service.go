@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/readreceipts/mattermost-plugin-readreceipts/server/config"
+	"github.com/readreceipts/mattermost-plugin-readreceipts/server/rounds"
 )
 
 // Service is the receipt engine: a facade that api/, command/ and the plugin
@@ -74,7 +75,8 @@ func New(d Deps) *Service {
 	s.retention = &retention{store: s.store, config: s.config, now: s.nowMillis, log: s.log}
 	s.tracker = &tracker{store: s.store, mm: s.mm, config: s.config, now: s.nowMillis, log: s.log,
 		records: records, snapshots: s.snapshots, present: s.members.present,
-		watching: &watchList{store: s.store, log: s.log, now: s.nowMillis}}
+		watching: &watchList{store: s.store, log: s.log, now: s.nowMillis},
+		rounds:   rounds.Keyed[Post]{Gather: func() { time.Sleep(roundGather) }}}
 	visible := &postVisibility{records: records, posts: s.mm, expired: s.retention.expired, trackLate: s.tracker.trackLate,
 		grants: grants}
 	s.recorder = newRecorder(s, d, records, visible)

@@ -11,6 +11,12 @@ import "sync"
 // the first of them leads the next round with all of them. An item is only
 // ever handled by a round that started after it arrived.
 type Queue[T any] struct {
+	// Gather, if set, runs before a round that follows another, before it
+	// takes what is waiting. Items arriving during a round mean a burst: a
+	// short wait then lets more of the burst share the round, which costs
+	// about what a round of one costs.
+	Gather func()
+
 	mu      sync.Mutex
 	running bool
 	waiting []*waiter[T]
@@ -35,6 +41,9 @@ func (q *Queue[T]) Do(item T, handle func(items []T)) {
 		case <-w.done:
 			return
 		case <-w.lead:
+			if q.Gather != nil {
+				q.Gather()
+			}
 		}
 	}
 	q.round(handle)
@@ -77,6 +86,9 @@ func (q *Queue[T]) idle() bool {
 // key may then overlap, so they must only save work, never be needed for
 // correctness.
 type Keyed[T any] struct {
+	// Gather is each queue's Gather.
+	Gather func()
+
 	mu     sync.Mutex
 	queues map[string]*Queue[T]
 }
@@ -89,7 +101,7 @@ func (k *Keyed[T]) Do(key string, item T, handle func(items []T)) {
 	}
 	q := k.queues[key]
 	if q == nil {
-		q = &Queue[T]{}
+		q = &Queue[T]{Gather: k.Gather}
 		k.queues[key] = q
 	}
 	k.mu.Unlock()

@@ -77,3 +77,58 @@ func TestKeyedQueuesAreIndependentAndDropped(t *testing.T) {
 		return len(k.queues) == 0
 	}, 5*time.Second, time.Millisecond)
 }
+
+// TestARoundHandedOverGathersFirst: in a burst, the round that follows
+// another waits (Gather) before it takes what is waiting, so the items that
+// arrive meanwhile join it instead of making rounds of their own; the first
+// item, with nothing under way, does not wait.
+func TestARoundHandedOverGathersFirst(t *testing.T) {
+	gathering, gathered := make(chan struct{}), make(chan struct{})
+	q := Queue[int]{Gather: func() {
+		gathering <- struct{}{}
+		<-gathered
+	}}
+	started, release := make(chan struct{}), make(chan struct{})
+	var mu sync.Mutex
+	var rounds [][]int
+	handle := func(items []int) {
+		mu.Lock()
+		rounds = append(rounds, items)
+		first := len(rounds) == 1
+		mu.Unlock()
+		if first {
+			close(started)
+			<-release
+		}
+	}
+	var wg sync.WaitGroup
+	do := func(i int) {
+		wg.Add(1)
+		go func() { defer wg.Done(); q.Do(i, handle) }()
+	}
+	do(0)
+	<-started
+	do(1)
+	time.Sleep(50 * time.Millisecond) // let 1 queue behind the first round
+	close(release)
+	<-gathering // 1 leads the next round and gathers
+	for i := 2; i <= 5; i++ {
+		do(i)
+	}
+	time.Sleep(50 * time.Millisecond) // let them queue while it gathers
+	close(gathered)
+	wg.Wait()
+	if assert.Len(t, rounds, 2) {
+		assert.Equal(t, []int{0}, rounds[0])
+		assert.ElementsMatch(t, []int{1, 2, 3, 4, 5}, rounds[1])
+	}
+}
+
+// TestAnItemAloneDoesNotGather: Gather is for rounds that follow a round.
+func TestAnItemAloneDoesNotGather(t *testing.T) {
+	k := Keyed[string]{Gather: func() { t.Error("an item alone gathered") }}
+	var got []string
+	k.Do("c", "a", func(items []string) { got = append(got, items...) })
+	k.Do("c", "b", func(items []string) { got = append(got, items...) })
+	assert.Equal(t, []string{"a", "b"}, got)
+}
