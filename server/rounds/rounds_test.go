@@ -8,34 +8,46 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
+// heldRounds records the rounds it handles and holds the first until
+// release is closed (started says it began).
+type heldRounds struct {
+	started, release chan struct{}
+	mu               sync.Mutex
+	rounds           [][]int
+}
+
+func newHeldRounds() *heldRounds {
+	return &heldRounds{started: make(chan struct{}), release: make(chan struct{})}
+}
+
+func (h *heldRounds) handle(items []int) {
+	h.mu.Lock()
+	h.rounds = append(h.rounds, items)
+	first := len(h.rounds) == 1
+	h.mu.Unlock()
+	if first {
+		close(h.started)
+		<-h.release
+	}
+}
+
 // TestItemsArrivingDuringARoundShareTheNext: one round holds; the twenty
 // items that arrive meanwhile go together in the next.
 func TestItemsArrivingDuringARoundShareTheNext(t *testing.T) {
 	var q Queue[int]
-	started, release := make(chan struct{}), make(chan struct{})
-	var mu sync.Mutex
-	var rounds [][]int
-	handle := func(items []int) {
-		mu.Lock()
-		rounds = append(rounds, items)
-		first := len(rounds) == 1
-		mu.Unlock()
-		if first {
-			close(started)
-			<-release
-		}
-	}
+	h := newHeldRounds()
 	var wg sync.WaitGroup
 	wg.Add(1)
-	go func() { defer wg.Done(); q.Do(0, handle) }()
-	<-started
+	go func() { defer wg.Done(); q.Do(0, h.handle) }()
+	<-h.started
 	for i := 1; i <= 20; i++ {
 		wg.Add(1)
-		go func() { defer wg.Done(); q.Do(i, handle) }()
+		go func() { defer wg.Done(); q.Do(i, h.handle) }()
 	}
 	time.Sleep(100 * time.Millisecond) // let them queue behind the first round
-	close(release)
+	close(h.release)
 	wg.Wait()
+	rounds := h.rounds
 	assert.Equal(t, []int{0}, rounds[0])
 	assert.LessOrEqual(t, len(rounds), 3)
 	total := 0
@@ -88,39 +100,31 @@ func TestARoundHandedOverGathersFirst(t *testing.T) {
 		gathering <- struct{}{}
 		<-gathered
 	}}
-	started, release := make(chan struct{}), make(chan struct{})
-	var mu sync.Mutex
-	var rounds [][]int
-	handle := func(items []int) {
-		mu.Lock()
-		rounds = append(rounds, items)
-		first := len(rounds) == 1
-		mu.Unlock()
-		if first {
-			close(started)
-			<-release
-		}
-	}
+	h := newHeldRounds()
 	var wg sync.WaitGroup
 	do := func(i int) {
 		wg.Add(1)
-		go func() { defer wg.Done(); q.Do(i, handle) }()
+		go func() { defer wg.Done(); q.Do(i, h.handle) }()
 	}
 	do(0)
-	<-started
+	<-h.started
 	do(1)
 	time.Sleep(50 * time.Millisecond) // let 1 queue behind the first round
-	close(release)
-	<-gathering // 1 leads the next round and gathers
+	close(h.release)
+	select { // 1 leads the next round and gathers
+	case <-gathering:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the round that followed the first did not gather")
+	}
 	for i := 2; i <= 5; i++ {
 		do(i)
 	}
 	time.Sleep(50 * time.Millisecond) // let them queue while it gathers
 	close(gathered)
 	wg.Wait()
-	if assert.Len(t, rounds, 2) {
-		assert.Equal(t, []int{0}, rounds[0])
-		assert.ElementsMatch(t, []int{1, 2, 3, 4, 5}, rounds[1])
+	if assert.Len(t, h.rounds, 2) {
+		assert.Equal(t, []int{0}, h.rounds[0])
+		assert.ElementsMatch(t, []int{1, 2, 3, 4, 5}, h.rounds[1])
 	}
 }
 
