@@ -54,8 +54,19 @@ func (p *PluginKV) InsertMany(keys []string, values [][]byte) (map[string]bool, 
 	return p.bulk.InsertMany(keys, values)
 }
 
+// A single key is read and compare-and-set through the bulk KV too, when
+// there is one: the plugin's own statement is one round trip to the
+// database, where the plugin API is one to the server, which then runs a
+// statement and, after every write, a DELETE of the key's hashed form (its
+// clean-up of keys written before Mattermost 5.6), and after a read that
+// finds nothing, a second SELECT for that form. Writes without a compare
+// (Set) and writes that expire stay on the plugin API.
+
 // Get implements KV.
 func (p *PluginKV) Get(key string) ([]byte, error) {
+	if values, ok, err := p.GetMany([]string{key}, [][]byte{nil}); ok || err != nil {
+		return values[key], errors.Wrapf(err, "failed to get %s", key)
+	}
 	v, appErr := p.api.KVGet(key)
 	if appErr != nil {
 		return nil, errors.Wrapf(appErr, "failed to get %s", key)
@@ -73,11 +84,29 @@ func (p *PluginKV) Set(key string, value []byte) error {
 
 // CompareAndSet implements KV.
 func (p *PluginKV) CompareAndSet(key string, old, value []byte) (bool, error) {
+	if written, ok, err := p.compareAndSetOne(key, old, value); ok || err != nil {
+		return written, errors.Wrapf(err, "failed to compare-and-set %s", key)
+	}
 	ok, appErr := p.api.KVSetWithOptions(key, value, model.PluginKVSetOptions{Atomic: true, OldValue: old})
 	if appErr != nil {
 		return false, errors.Wrapf(appErr, "failed to compare-and-set %s", key)
 	}
 	return ok, nil
+}
+
+// compareAndSetOne is CompareAndSet through the bulk KV; ok is false when
+// it cannot (no bulk KV, no database handle, or a delete).
+func (p *PluginKV) compareAndSetOne(key string, old, value []byte) (written, ok bool, err error) {
+	if value == nil {
+		return false, false, nil
+	}
+	var done map[string]bool
+	if old == nil {
+		done, ok, err = p.InsertMany([]string{key}, [][]byte{value})
+	} else {
+		done, ok, err = p.CompareAndSetMany([]string{key}, [][]byte{old}, [][]byte{value}, "", nil)
+	}
+	return done[key], ok, err
 }
 
 // InsertWithExpiry implements KV.
