@@ -24,9 +24,10 @@ import (
 // summary query which channels had a view move at all, for listing a channel's
 // newest posts without their metadata, and for reading, and compare-and-setting,
 // the records of a batch of posts with one statement instead of one API call
-// each. The compare-and-set is the one the plugin API's KVCompareAndSet runs
-// (the plugin KV store has no cache in front of it), for many rows at once;
-// every other write goes through the plugin API. The integration tests run it
+// each (and a single key with one statement instead of an API call and two
+// statements, see store.PluginKV). The compare-and-set is the one the plugin
+// API's KVCompareAndSet runs (the plugin KV store has no cache in front of
+// it), for many rows at once; every other write goes through the plugin API. The integration tests run it
 // on the real server; without a handle the plugin API is used instead.
 type serverDB struct {
 	db *statements
