@@ -27,8 +27,9 @@ import (
 // each (and a single key with one statement instead of an API call and two
 // statements, see store.PluginKV). The compare-and-set is the one the plugin
 // API's KVCompareAndSet runs (the plugin KV store has no cache in front of
-// it), for many rows at once; every other write goes through the plugin API. The integration tests run it
-// on the real server; without a handle the plugin API is used instead.
+// it), for many rows at once; every other write goes through the plugin API.
+// The integration tests run it on the real server; without a handle the
+// plugin API is used instead.
 type serverDB struct {
 	db *statements
 	// pluginID is whose rows of PluginKeyValueStore the KV statements use.

@@ -26,6 +26,7 @@ func (a *countingAPI) KVGet(key string) ([]byte, *model.AppError) {
 func (a *countingAPI) KVSetWithOptions(key string, value []byte, o model.PluginKVSetOptions) (bool, *model.AppError) {
 	a.calls++
 	if !o.Atomic {
+		_ = a.kv.Set(key, value)
 		return true, nil
 	}
 	ok, _ := a.kv.CompareAndSet(key, o.OldValue, value)
