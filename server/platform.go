@@ -245,11 +245,12 @@ func (p *platform) Users(ids []string) ([]receipts.User, error) {
 	return out, nil
 }
 
-// PostsSince lists the channel's posts created since a time with one query,
-// or through the plugin API without a database handle.
-func (p *platform) PostsSince(channelID string, since int64) ([]receipts.Post, error) {
+// PostsSince lists the channel's posts created since a time, but those of the
+// user except, with one query, or through the plugin API without a database
+// handle.
+func (p *platform) PostsSince(channelID string, since int64, except string) ([]receipts.Post, error) {
 	if db := p.db(); db != nil {
-		return db.postsSince(channelID, since)
+		return db.postsSince(channelID, since, except)
 	}
 	list, appErr := p.api.GetPostsSince(channelID, since)
 	if appErr != nil {
@@ -257,7 +258,7 @@ func (p *platform) PostsSince(channelID string, since int64) ([]receipts.Post, e
 	}
 	out := make([]receipts.Post, 0, len(list.Posts))
 	for _, post := range list.Posts {
-		if post.DeleteAt == 0 {
+		if post.DeleteAt == 0 && post.UserId != except {
 			out = append(out, toPost(post))
 		}
 	}

@@ -141,8 +141,11 @@ func (v *serverDB) members(channelID string) ([]receipts.Member, error) {
 }
 
 // postsSince lists what the domain needs of the channel's posts created at or
-// after since: the props as text ('true' for true or "true").
-func (v *serverDB) postsSince(channelID string, since int64) ([]receipts.Post, error) {
+// after since, but the user except's (none when except is empty: every post
+// has a user): the props as text ('true' for true or "true"). Leaving out the
+// author of a burst, in the statement, keeps each of its looks from listing
+// the whole burst.
+func (v *serverDB) postsSince(channelID string, since int64, except string) ([]receipts.Post, error) {
 	var ids, users, roots, types, fromWebhook, readReceipt pq.StringArray
 	var created pq.Int64Array
 	var asks pq.BoolArray
@@ -150,7 +153,7 @@ func (v *serverDB) postsSince(channelID string, since int64) ([]receipts.Post, e
 			COALESCE(array_agg(RootId), '{}'), COALESCE(array_agg(CreateAt), '{}'), COALESCE(array_agg(Type), '{}'),
 			COALESCE(array_agg(COALESCE(Props->>'from_webhook', '')), '{}'),
 			COALESCE(array_agg(Props ? 'read_receipt'), '{}'), COALESCE(array_agg(COALESCE(Props->>'read_receipt', '')), '{}')
-		FROM Posts WHERE ChannelId = $1 AND DeleteAt = 0 AND CreateAt >= $2`, channelID, since).
+		FROM Posts WHERE ChannelId = $1 AND DeleteAt = 0 AND CreateAt >= $2 AND UserId <> $3`, channelID, since, except).
 		Scan(&ids, &users, &roots, &created, &types, &fromWebhook, &asks, &readReceipt)
 	if err := aligned(err, len(ids), len(users), len(roots), len(created), len(types), len(fromWebhook), len(asks), len(readReceipt)); err != nil {
 		return nil, errors.Wrap(err, "failed to list recent posts")

@@ -42,14 +42,14 @@ type lookedAt struct {
 func (t *tracker) trackRecent(channelID, reader string) (int, error) {
 	now := t.now()
 	since, known := t.catchUp.since(channelID, now)
-	posts, err := t.mm.PostsSince(channelID, since)
+	posts, err := t.mm.PostsSince(channelID, since, reader)
 	if err != nil {
 		return 0, errors.Wrap(err, "failed to list recent posts")
 	}
 	checked := map[string]int64{}
 	var unknown []Post
 	for _, p := range posts {
-		if p.CreateAt < since || isSystemPost(p) || p.UserID == reader {
+		if p.CreateAt < since || isSystemPost(p) {
 			continue
 		}
 		if _, ok := known[p.ID]; !ok {

@@ -175,7 +175,7 @@ func (rc *recorder) readRecord(pv privacy, userID, postID string, rec *PostRecor
 
 // indexChunks reads the older chunks of a channel's index.
 type indexChunks interface {
-	IndexChunk(channelID string, k int) ([]IndexEntry, error)
+	IndexChunk(channelID, gen string, k int) ([]IndexEntry, error)
 }
 
 // walkIndex visits a channel's tracked posts from the last indexed back to
@@ -199,7 +199,7 @@ func walkIndex(chunks indexChunks, channelID string, idx *ChannelIndex, stopAt i
 		if k <= idx.First {
 			return nil
 		}
-		if entries, err = chunks.IndexChunk(channelID, k-1); err != nil {
+		if entries, err = chunks.IndexChunk(channelID, idx.Gen, k-1); err != nil {
 			return errors.Wrap(err, "failed to load channel index chunk")
 		}
 	}

@@ -2,6 +2,7 @@ package receipts_test
 
 import (
 	"bytes"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -20,11 +21,22 @@ type countingKV struct {
 	store.KV
 	ops  atomic.Int64
 	sent atomic.Int64
+	// chunkReads counts the index chunks (cx:) read, one at a time or in a batch.
+	chunkReads atomic.Int64
 }
 
 func (c *countingKV) Get(key string) ([]byte, error) {
 	c.ops.Add(1)
+	c.countChunks(key)
 	return c.KV.Get(key)
+}
+
+func (c *countingKV) countChunks(keys ...string) {
+	for _, key := range keys {
+		if strings.HasPrefix(key, "cx:") {
+			c.chunkReads.Add(1)
+		}
+	}
 }
 
 // GetMany reads many keys in one operation, when the KV underneath can.
@@ -34,6 +46,7 @@ func (c *countingKV) GetMany(keys []string, guesses [][]byte) (map[string][]byte
 		return nil, false, nil
 	}
 	c.ops.Add(1)
+	c.countChunks(keys...)
 	values, ok, err := bulk.GetMany(keys, guesses)
 	for i, key := range keys {
 		if v := values[key]; !bytes.Equal(v, guesses[i]) {

@@ -59,8 +59,10 @@ type ChannelStore interface {
 	NewPostState(channelID string, marks []Mark) (NewPostState, error)
 	ChannelIndex(channelID string) (*ChannelIndex, error)
 	UpdateChannelIndex(channelID string, fn func(idx *ChannelIndex) error) error
-	IndexChunk(channelID string, k int) ([]IndexEntry, error)
-	WriteIndexChunk(channelID string, k int, entries []IndexEntry) error
+	// IndexChunk reads chunk k of the index of generation gen (see
+	// ChannelIndex.Gen); the entries may be shared: callers only read them.
+	IndexChunk(channelID, gen string, k int) ([]IndexEntry, error)
+	WriteIndexChunk(channelID, gen string, k int, entries []IndexEntry) error
 	ChannelSetting(channelID string) (*ChannelSetting, error)
 	// UpdateChannelSetting applies fn with compare-and-set (a zero value when
 	// there is none yet).
@@ -165,8 +167,8 @@ type Platform interface {
 	// Users returns the users that exist among ids.
 	Users(ids []string) ([]User, error)
 	// PostsSince returns the channel's posts created or changed since the
-	// time (ms), deleted ones left out.
-	PostsSince(channelID string, since int64) ([]Post, error)
+	// time (ms), deleted ones and those of the user except (when set) left out.
+	PostsSince(channelID string, since int64, except string) ([]Post, error)
 }
 
 // Publisher sends websocket events.

@@ -18,6 +18,7 @@ type fakePlatform struct {
 	posts       map[string]*receipts.Post
 	views       map[string]map[string]int64 // channel -> user -> last viewed
 	viewCalls   int
+	listed      int // posts PostsSince returned
 	accessErr   error
 	noDigests   bool // a platform without a database handle
 	digestCalls int
@@ -265,12 +266,13 @@ func (f *fakePlatform) Users(ids []string) ([]receipts.User, error) {
 	return out, nil
 }
 
-func (f *fakePlatform) PostsSince(channelID string, since int64) ([]receipts.Post, error) {
+func (f *fakePlatform) PostsSince(channelID string, since int64, except string) ([]receipts.Post, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var out []receipts.Post
 	for _, p := range f.posts {
-		if p.ChannelID == channelID && p.CreateAt >= since {
+		if p.ChannelID == channelID && p.CreateAt >= since && p.UserID != except {
+			f.listed++
 			out = append(out, *p)
 		}
 	}

@@ -54,6 +54,45 @@ func TestBurstOfPostsIsLinear(t *testing.T) {
 	}
 }
 
+// TestABurstLooksAtNoneOfItsAuthorsPosts: before its author's implied read,
+// a round of posted hooks looks for the channel's recent posts that are not
+// tracked yet; it passes over the author's own, which their hooks track, so
+// the look of a burst by one author lists none of them (it listed every post
+// of the last 2 s, each round).
+func TestABurstLooksAtNoneOfItsAuthorsPosts(t *testing.T) {
+	e := newEnv(t)
+	alice, bob := e.mm.addUser("alice"), e.mm.addUser("bob")
+	ch := e.mm.addChannel(receipts.ChannelGroup, alice, bob, e.mm.addUser("carol"))
+	var last string
+	for i := 0; i < 100; i++ {
+		last = e.post(ch, alice)
+	}
+	assert.Zero(t, e.mm.listedCount(), "posts the looks listed")
+	e.post(ch, bob) // bob's look still sees alice's posts, and bob reads them
+	assert.Positive(t, e.mm.listedCount())
+	assert.Equal(t, 1, e.receipt(alice, last).ReadCount)
+}
+
+// TestABurstReadsBackNoIndexChunk: an author's implied read walks the
+// channel's index back to a margin before their watermark, which in a burst
+// spans every post of it; the index chunks a server wrote or read are
+// immutable and kept in memory, so the walk reads none of them again.
+func TestABurstReadsBackNoIndexChunk(t *testing.T) {
+	e, kv := countingEnv(t)
+	alice, bob := e.mm.addUser("alice"), e.mm.addUser("bob")
+	ch := e.mm.addChannel(receipts.ChannelGroup, alice, bob, e.mm.addUser("carol"))
+	for i := 0; i < 5*receipts.ChunkSize; i++ {
+		e.post(ch, alice)
+	}
+	assert.Zero(t, kv.chunkReads.Load(), "index chunks read")
+}
+
+func (f *fakePlatform) listedCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.listed
+}
+
 // TestReplyCostDoesNotGrowWithThread: a reply reads the thread up to it by
 // walking only what is new since the user's last reply there.
 func TestReplyCostDoesNotGrowWithThread(t *testing.T) {

@@ -164,6 +164,10 @@ type ChannelIndex struct {
 	First  int          `json:"f,omitempty"`
 	Chunks int          `json:"k"`
 	Tail   []IndexEntry `json:"r"`
+	// Gen tells this index from one written anew under the same key (after
+	// the plugin's data was wiped), whose chunks differ: servers keep chunks
+	// in memory by it. Empty in indexes begun before it existed.
+	Gen string `json:"g,omitempty"`
 }
 
 // ChannelSetting is a channel-level switch set by someone who manages it,

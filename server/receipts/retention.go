@@ -182,7 +182,7 @@ func (r *retention) trimIndex(channelID string, cutoff int64) (int, error) {
 	}
 	first := idx.First
 	for ; first < idx.Chunks; first++ {
-		chunk, err := r.store.IndexChunk(channelID, first)
+		chunk, err := r.store.IndexChunk(channelID, idx.Gen, first)
 		if err != nil {
 			return 0, err
 		}

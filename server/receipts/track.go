@@ -31,7 +31,7 @@ type tracker struct {
 		NewPostState(channelID string, marks []Mark) (NewPostState, error)
 		ChannelIndex(channelID string) (*ChannelIndex, error)
 		UpdateChannelIndex(channelID string, fn func(idx *ChannelIndex) error) error
-		WriteIndexChunk(channelID string, k int, entries []IndexEntry) error
+		WriteIndexChunk(channelID, gen string, k int, entries []IndexEntry) error
 		InsertPosts(postIDs []string, recs []*PostRecord) (map[string]bool, error)
 		ChannelSetting(channelID string) (*ChannelSetting, error)
 		OptOuts() (*OptOuts, error)
@@ -39,7 +39,7 @@ type tracker struct {
 	mm interface {
 		Channel(channelID string) (*Channel, error)
 		MemberCount(channelID string) (int, error)
-		PostsSince(channelID string, since int64) ([]Post, error)
+		PostsSince(channelID string, since int64, except string) ([]Post, error)
 	}
 	config func() config.Config
 	now    func() int64

@@ -1,7 +1,9 @@
 package receipts
 
 import (
+	"math/rand/v2"
 	"slices"
+	"strconv"
 
 	"github.com/pkg/errors"
 )
@@ -38,6 +40,9 @@ func (t *tracker) indexPosts(channelID string, entries []IndexEntry) error {
 // entry was added.
 func (t *tracker) addEntries(channelID string, idx *ChannelIndex, entries []IndexEntry) (int, error) {
 	idx.Version = FormatVersion
+	if idx.Gen == "" && idx.Chunks == 0 && len(idx.Tail) == 0 {
+		idx.Gen = newIndexGen() // a new index
+	}
 	inTail := func(e IndexEntry) bool {
 		return slices.ContainsFunc(idx.Tail, func(old IndexEntry) bool { return old.PostID == e.PostID })
 	}
@@ -49,7 +54,7 @@ func (t *tracker) addEntries(channelID string, idx *ChannelIndex, entries []Inde
 		return taken, ErrNoChange
 	}
 	if len(idx.Tail) >= ChunkSize {
-		if err := t.store.WriteIndexChunk(channelID, idx.Chunks, idx.Tail); err != nil {
+		if err := t.store.WriteIndexChunk(channelID, idx.Gen, idx.Chunks, idx.Tail); err != nil {
 			return 0, err
 		}
 		idx.Chunks++
@@ -67,3 +72,7 @@ func (t *tracker) addEntries(channelID string, idx *ChannelIndex, entries []Inde
 	}
 	return taken, nil
 }
+
+// newIndexGen names a new index's generation: random, as only a wiped and
+// rebuilt index of the same channel must differ.
+func newIndexGen() string { return strconv.FormatUint(rand.Uint64(), 36) }

@@ -22,23 +22,6 @@ func (s *Store) UpdateChannelIndex(channelID string, fn func(*receipts.ChannelIn
 	return err
 }
 
-// IndexChunk implements receipts.ChannelStore.
-func (s *Store) IndexChunk(channelID string, k int) ([]receipts.IndexEntry, error) {
-	var entries []receipts.IndexEntry
-	_, err := s.get(indexChunkKey(channelID, k), &entries)
-	return entries, err
-}
-
-// WriteIndexChunk implements receipts.ChannelStore.
-func (s *Store) WriteIndexChunk(channelID string, k int, entries []receipts.IndexEntry) error {
-	return s.put(indexChunkKey(channelID, k), entries)
-}
-
-// DeleteIndexChunk implements receipts.LifecycleStore.
-func (s *Store) DeleteIndexChunk(channelID string, k int) error {
-	return s.kv.Set(indexChunkKey(channelID, k), nil)
-}
-
 // ChannelSetting implements receipts.ChannelStore.
 func (s *Store) ChannelSetting(channelID string) (*receipts.ChannelSetting, error) {
 	var cs receipts.ChannelSetting

@@ -32,6 +32,8 @@ type Store struct {
 	recent *recentValues
 	// decoded remembers the post records decoded last (decoded.go).
 	decoded decodedPosts
+	// chunks keeps index chunks, which never change (chunks.go).
+	chunks chunkMemo
 	// reads combines concurrent batch reads.
 	reads batchReads
 	// numbers is this server's copy of the users' numbering (numbers.go).
