@@ -96,6 +96,12 @@ func (c conversation) skips(e IndexEntry, userID string) bool {
 	return e.AuthorID == userID || (c.rootID != "" && e.known() && !inThread(e, c.rootID))
 }
 
+// watermarkSlackMillis is how far behind a watermark may stay when a walk
+// found nothing to read: an author's burst of posts walks only their own
+// posts (kept in memory, see store/chunks.go), and writing the watermark at
+// each round cost a statement.
+const watermarkSlackMillis = 60_000
+
 // readSince records, as the user's read at time at, the conversation's
 // tracked posts indexed since the watermark from (less a margin) and created
 // at or before until, then raises the watermark. It returns the reads
@@ -118,6 +124,9 @@ func (rc *recorder) readSince(idx *ChannelIndex, pv privacy, userID string, c co
 	// Posts are indexed a moment after they are created, so the watermark
 	// stays a margin behind now: a repeat soon after walks the recent posts again.
 	safe := min(until, rc.now()-indexMarginMillis)
+	if len(ids) == 0 && safe-from < watermarkSlackMillis {
+		return 0, nil // nothing of others' since: the walk stays short unwritten
+	}
 	unlock := rc.markLocks.lock(c.markID + userID) // one raise at a time per watermark on a server
 	defer unlock()
 	return n, errors.Wrap(rc.store.RaiseWatermark(c.markID, userID, safe), "failed to save read watermark")

@@ -23,6 +23,8 @@ type countingKV struct {
 	sent atomic.Int64
 	// chunkReads counts the index chunks (cx:) read, one at a time or in a batch.
 	chunkReads atomic.Int64
+	// markWrites counts the writes of watermarks (w:).
+	markWrites atomic.Int64
 }
 
 func (c *countingKV) Get(key string) ([]byte, error) {
@@ -35,6 +37,14 @@ func (c *countingKV) countChunks(keys ...string) {
 	for _, key := range keys {
 		if strings.HasPrefix(key, "cx:") {
 			c.chunkReads.Add(1)
+		}
+	}
+}
+
+func (c *countingKV) countMarkWrites(keys ...string) {
+	for _, key := range keys {
+		if strings.HasPrefix(key, "w:") {
+			c.markWrites.Add(1)
 		}
 	}
 }
@@ -64,6 +74,7 @@ func (c *countingKV) CompareAndSetMany(keys []string, olds, news [][]byte, guard
 		return nil, false, nil
 	}
 	c.ops.Add(1)
+	c.countMarkWrites(keys...)
 	return bulk.CompareAndSetMany(keys, olds, news, guardKey, guard)
 }
 
@@ -79,11 +90,13 @@ func (c *countingKV) InsertMany(keys []string, values [][]byte) (map[string]bool
 
 func (c *countingKV) Set(key string, value []byte) error {
 	c.ops.Add(1)
+	c.countMarkWrites(key)
 	return c.KV.Set(key, value)
 }
 
 func (c *countingKV) CompareAndSet(key string, old, value []byte) (bool, error) {
 	c.ops.Add(1)
+	c.countMarkWrites(key)
 	return c.KV.CompareAndSet(key, old, value)
 }
 

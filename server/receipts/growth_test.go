@@ -87,6 +87,28 @@ func TestABurstReadsBackNoIndexChunk(t *testing.T) {
 	assert.Zero(t, kv.chunkReads.Load(), "index chunks read")
 }
 
+// TestABurstRaisesItsAuthorsWatermarkRarely: an implied read that finds
+// nothing of others' to read leaves the author's watermark where it was
+// while it is less than a minute behind, so an author's burst does not
+// write it at every post; a read of others' posts still raises it.
+func TestABurstRaisesItsAuthorsWatermarkRarely(t *testing.T) {
+	e, kv := countingEnv(t)
+	alice, bob := e.mm.addUser("alice"), e.mm.addUser("bob")
+	ch := e.mm.addChannel(receipts.ChannelGroup, alice, bob, e.mm.addUser("carol"))
+	e.post(ch, bob)
+	e.advance(time.Minute)
+	var last string
+	for i := 0; i < 200; i++ {
+		last = e.post(ch, alice)
+	}
+	assert.LessOrEqual(t, kv.markWrites.Load(), int64(2), "watermark writes")
+	e.advance(time.Minute)
+	before := kv.markWrites.Load()
+	e.post(ch, bob)
+	assert.Equal(t, 1, e.receipt(alice, last).ReadCount, "bob read alice's burst by posting")
+	assert.Equal(t, before+1, kv.markWrites.Load(), "bob's read raised bob's watermark")
+}
+
 func (f *fakePlatform) listedCount() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
