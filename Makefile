@@ -75,7 +75,7 @@ test-webapp: manifest webapp/node_modules
 
 test-integration: dist server-up
 	READRECEIPTS_TEST_DATABASE="postgres://mmuser:mmuser@127.0.0.1:$${PG_PORT:-55432}/mattermost?sslmode=disable" \
-		$(GO) test -count=1 -run 'TestBatchStatementsTouchOnlyTheirRows' ./server/
+		$(GO) test -count=1 -run 'TestBatchStatementsTouchOnlyTheirRows|TestRecentPostsLeaveOutOneUser' ./server/
 	cd test/integration && PLUGIN_BUNDLE=$(CURDIR)/$(BUNDLE) $(GO) test -count=1 -timeout 20m ./...
 
 test-e2e: dist server-up
