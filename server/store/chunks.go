@@ -40,16 +40,7 @@ func (m *chunkMemo) get(key, gen string) ([]receipts.IndexEntry, bool) {
 func (m *chunkMemo) put(key, gen string, entries []receipts.IndexEntry) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.chunks == nil {
-		m.chunks = map[string]memoChunk{}
-	}
-	for k := range m.chunks { // make room, dropping at random: map order is random
-		if len(m.chunks) < chunkMemoSize {
-			break
-		}
-		delete(m.chunks, k)
-	}
-	m.chunks[key] = memoChunk{gen: gen, entries: entries}
+	putBounded(&m.chunks, chunkMemoSize, key, memoChunk{gen: gen, entries: entries})
 }
 
 func (m *chunkMemo) forget(key string) {

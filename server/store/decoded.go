@@ -55,14 +55,21 @@ func (s *Store) remember(key string, data []byte, rec *receipts.PostRecord) {
 func (d *decodedPosts) remember(key string, data []byte, rec *receipts.PostRecord) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.recs == nil {
-		d.recs = map[string]decodedPost{}
+	putBounded(&d.recs, decodedKeys, key, decodedPost{data: data, rec: rec})
+}
+
+// putBounded sets key in *m (made when nil), first dropping entries at random
+// (map order is random) until it fits under limit: the memos keep what is
+// hot, and a dropped entry only costs a read again.
+func putBounded[V any](m *map[string]V, limit int, key string, v V) {
+	if *m == nil {
+		*m = map[string]V{}
 	}
-	for k := range d.recs { // make room, dropping at random: map order is random
-		if len(d.recs) < decodedKeys {
+	for k := range *m {
+		if len(*m) < limit {
 			break
 		}
-		delete(d.recs, k)
+		delete(*m, k)
 	}
-	d.recs[key] = decodedPost{data: data, rec: rec}
+	(*m)[key] = v
 }
