@@ -21,6 +21,20 @@ import (
 // test-integration sets it to the local server's database.
 const testDatabaseEnv = "READRECEIPTS_TEST_DATABASE"
 
+// testDatabase opens the database named by testDatabaseEnv, closed when the
+// test ends, or skips the test without one.
+func testDatabase(t *testing.T) *sql.DB {
+	t.Helper()
+	dsn := os.Getenv(testDatabaseEnv)
+	if dsn == "" {
+		t.Skipf("needs %s, a PostgreSQL with Mattermost's tables (make test-integration sets it)", testDatabaseEnv)
+	}
+	db, err := sql.Open("postgres", dsn)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
 // The batch statements must touch only the batch's rows whatever the
 // planner believes. On a table whose statistics were taken while it was
 // nearly empty (a new install: nothing re-analyzes it until autovacuum comes
@@ -30,14 +44,8 @@ const testDatabaseEnv = "READRECEIPTS_TEST_DATABASE"
 // autovacuumed, so its statistics stay stale), and runs the statements with
 // a generic plan, as the plugin's prepared statements do.
 func TestBatchStatementsTouchOnlyTheirRows(t *testing.T) {
-	dsn := os.Getenv(testDatabaseEnv)
-	if dsn == "" {
-		t.Skipf("needs %s, a PostgreSQL with Mattermost's tables (make test-integration sets it)", testDatabaseEnv)
-	}
+	db := testDatabase(t)
 	ctx := context.Background()
-	db, err := sql.Open("postgres", dsn)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = db.Close() })
 	conn, err := db.Conn(ctx) // the temporary table lives in one session
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = conn.Close() })

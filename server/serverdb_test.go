@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
-	"os"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -15,13 +13,7 @@ import (
 // everyone's posts when no user is named. It runs on a temporary copy of
 // Posts, in one session.
 func TestRecentPostsLeaveOutOneUser(t *testing.T) {
-	dsn := os.Getenv(testDatabaseEnv)
-	if dsn == "" {
-		t.Skipf("needs %s, a PostgreSQL with Mattermost's tables (make test-integration sets it)", testDatabaseEnv)
-	}
-	db, err := sql.Open("postgres", dsn)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = db.Close() })
+	db := testDatabase(t)
 	db.SetMaxOpenConns(1) // the temporary table lives in one session
 	for _, stmt := range []string{
 		`CREATE TEMPORARY TABLE Posts (LIKE public.Posts INCLUDING ALL)`,
