@@ -18,10 +18,10 @@ import (
 // rounds.Queue.Gather): a round costs about the same statements and round
 // trips for one post as for ten. Posts that come one at a time are never
 // held. Measured on a burst of 200 posts, 4 at a time (about 0.3 s): about
-// 33 rounds with 3 ms, 16 with 12 ms, 11 with 20 ms. A post of a burst is
-// tracked at most this much later than its round would have started (a read
-// or query before that tracks it itself): far below what anyone notices of a
-// receipt, which needs a second on screen.
+// 33 rounds with 3 ms, 16 with 12 ms, 11 with 20 ms, 5-9 with 50 ms. A post
+// of a burst is tracked at most this much later than its round would have
+// started (a read or query before that tracks it itself): far below what
+// anyone notices of a receipt, which needs a second on screen.
 const roundGather = 50 * time.Millisecond
 
 // snapshotRefresh is how often a reused snapshot's LastUsed is refreshed;
