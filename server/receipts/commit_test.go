@@ -15,6 +15,10 @@ import (
 // background writer, however many reads keep arriving.
 func TestALeaderAnswersWhenItsReadsAreWritten(t *testing.T) {
 	var rounds atomic.Int64
+	// The background writer starts once the leader has answered and its
+	// rounds are counted: started at once, it could write all fifty before
+	// the count.
+	handed := make(chan func(), 1)
 	var q *committer
 	q = &committer{
 		update: func(ids []string, fn func(string, *PostRecord) error) map[string]error {
@@ -35,13 +39,19 @@ func TestALeaderAnswersWhenItsReadsAreWritten(t *testing.T) {
 		},
 		writeChunk: func(string, *PostRecord, int, []ReadEntry) error { return nil },
 		recorded:   func(string) {},
-		background: func(task func()) { go task() },
+		background: func(task func()) { handed <- task },
 	}
 	mine := &pendingRead{postID: "mine", userID: "u", index: 0}
 	q.commit([]*pendingRead{mine})
 	assert.Equal(t, "", mine.reason)
 	require.NoError(t, mine.err)
 	assert.LessOrEqual(t, rounds.Load(), int64(2), "the leader wrote its own round and left")
+	select {
+	case task := <-handed:
+		go task()
+	case <-time.After(5 * time.Second):
+		t.Fatal("the leader handed nothing over")
+	}
 	require.Eventually(t, func() bool { return rounds.Load() == 51 }, 5*time.Second, time.Millisecond,
 		"the background writer wrote the rest")
 }
